@@ -1,0 +1,49 @@
+"""Accounts: sessions, login, passwords, roles."""
+
+from __future__ import annotations
+
+from flask import Flask, redirect, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from leans.extensions import db, login_manager
+from leans.models import User
+
+#: Endpoints a user who must change their password may still reach.
+_ALLOWED_BEFORE_PASSWORD_CHANGE = {
+    "auth.change_password", "auth.logout", "static", "core.healthz", "core.set_language",
+}
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """Load the user of a session; a cookie of an older session version is refused."""
+    user_id, _, version = session_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or user.session_version != int(version) or not user.active:
+        return None
+    return user
+
+
+def require_password_change():
+    """Accounts created by an admin must choose their own password first."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in _ALLOWED_BEFORE_PASSWORD_CHANGE
+    ):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def init_app(app: Flask) -> None:
+    from leans.auth.views import bp
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please log in to open this page.")
+    login_manager.login_message_category = "info"
+    app.register_blueprint(bp)
+    app.before_request(require_password_change)

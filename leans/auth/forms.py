@@ -1,0 +1,48 @@
+"""Forms for logging in and changing passwords."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from leans.auth.passwords import password_problems, verify_password
+
+
+class EmptyForm(FlaskForm):
+    """A bare form for POST-only buttons: it carries only the CSRF token."""
+
+
+class LoginForm(FlaskForm):
+    login = StringField(_l("Username or email"), validators=[DataRequired()])
+    password = PasswordField(_l("Password"), validators=[DataRequired()])
+
+
+class NewPasswordMixin:
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        user = current_user
+        inputs = [user.username, user.email or "", user.full_name, user.nip or ""]
+        problems = password_problems(field.data or "", inputs)
+        if problems:
+            raise ValidationError(problems[0])
+
+
+class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+
+    def validate_current_password(self, field: PasswordField) -> None:
+        if not verify_password(current_user.password_hash, field.data or ""):
+            raise ValidationError(_l("The current password is not correct."))
+
+    def validate_new_password(self, field: PasswordField) -> None:
+        super().validate_new_password(field)
+        if field.data == self.current_password.data:
+            raise ValidationError(_l("Choose a password different from the current one."))

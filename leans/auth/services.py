@@ -1,0 +1,86 @@
+"""Account services: creating users, authenticating, changing passwords."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from flask import session
+from flask_login import login_user, logout_user
+
+from leans.auth.passwords import hash_password, verify_password
+from leans.extensions import db
+from leans.models import Role, User, find_user_by_login, utcnow
+
+log = logging.getLogger("leans.auth")
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None
+    #: ``ok``, ``bad_credentials`` or ``inactive``.
+    outcome: str
+
+
+def authenticate(login: str, password: str) -> LoginResult:
+    """Check credentials. Unknown user and wrong password give the same outcome."""
+    user = find_user_by_login(login)
+    if not verify_password(user.password_hash if user else None, password) or user is None:
+        log.info("login failed for %r", login[:64])
+        return LoginResult(None, "bad_credentials")
+    if not user.active:
+        log.info("login refused for inactive user id=%s", user.id)
+        return LoginResult(user, "inactive")
+    return LoginResult(user, "ok")
+
+
+def start_session(user: User) -> None:
+    """Log the user in on a fresh session (no fixation) that expires when idle."""
+    locale = session.get("locale")
+    session.clear()
+    if locale:
+        session["locale"] = locale
+    session.permanent = True
+    user.last_login_at = utcnow()
+    login_user(user)
+    db.session.commit()
+    log.info("login ok user id=%s", user.id)
+
+
+def end_session(user: User) -> None:
+    """Log out and invalidate every copy of the session cookie."""
+    user.session_version += 1
+    db.session.commit()
+    logout_user()
+    session.clear()
+
+
+def set_password(user: User, password: str) -> None:
+    """Store a new password; other sessions of this user end."""
+    user.password_hash = hash_password(password)
+    user.must_change_password = False
+    user.session_version += 1
+
+
+def create_user(
+    *,
+    username: str,
+    full_name: str,
+    password: str,
+    roles: set[Role],
+    must_change_password: bool = False,
+    **fields: object,
+) -> User:
+    """Create (not commit) a user; ``fields`` are other ``User`` columns."""
+    user = User(
+        username=username.strip().lower(),
+        full_name=full_name.strip(),
+        password_hash=hash_password(password),
+        must_change_password=must_change_password,
+        **fields,
+    )
+    if user.email:
+        user.email = user.email.strip().lower()
+    user.set_roles(roles)
+    db.session.add(user)
+    return user

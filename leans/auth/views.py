@@ -1,0 +1,71 @@
+"""Login, logout and password changes."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from leans.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
+from leans.auth.services import authenticate, end_session, set_password, start_session
+from leans.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow redirects to paths on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    """Log in with username or email and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        result = authenticate(form.login.data, form.password.data)
+        if result.outcome == "ok":
+            start_session(result.user)
+            return redirect(safe_next(request.args.get("next"), url_for("core.dashboard")))
+        if result.outcome == "inactive":
+            flash(_("This account has been deactivated. Please contact the BKPP administrator."),
+                  "error")
+        else:
+            flash(_("The username/email or password is not correct."), "error")
+        return render_template("auth/login.html", form=form), 401
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    """Log out (POST only, so another site cannot log a user out)."""
+    if EmptyForm().validate_on_submit():
+        end_session(current_user._get_current_object())
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change my password; also the forced first-login step."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        set_password(user, form.new_password.data)
+        db.session.commit()
+        start_session(user)  # the old session ended with the version bump
+        flash(_("Your password has been changed."), "success")
+        return redirect(url_for("core.dashboard"))
+    return render_template("auth/change_password.html", form=form,
+                           forced=current_user.must_change_password)

@@ -1,0 +1,27 @@
+"""Core pages: home, dashboard, language switch, health check, error pages."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+
+
+def init_app(app: Flask) -> None:
+    from leans.core.views import bp
+
+    app.register_blueprint(bp)
+
+    for code in (403, 404, 405, 500):
+        app.register_error_handler(code, _error_page(code))
+    app.register_error_handler(CSRFError, _csrf_error)
+
+
+def _error_page(code: int):
+    def handler(error):
+        return render_template("errors/error.html", code=code), code
+
+    return handler
+
+
+def _csrf_error(error: CSRFError):
+    return render_template("errors/error.html", code=400, csrf=True), 400

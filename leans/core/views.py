@@ -1,0 +1,90 @@
+"""Home, dashboard per role, cohort page, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
+
+from leans.auth.forms import EmptyForm
+from leans.auth.views import safe_next
+from leans.cohorts import (
+    active_participants,
+    all_cohorts,
+    can_manage_cohort,
+    facilitated_cohorts,
+    get_cohort_or_404,
+    participant_cohorts,
+)
+from leans.extensions import db
+from leans.models import Role
+
+bp = Blueprint("core", __name__)
+
+
+@bp.route("/")
+def index():
+    """Landing page; logged-in users go to their dashboard."""
+    if current_user.is_authenticated:
+        return redirect(url_for("core.dashboard"))
+    return render_template("core/index.html")
+
+
+@bp.route("/dashboard")
+@login_required
+def dashboard():
+    """What the user does next, by role."""
+    user = current_user
+    return render_template(
+        "core/dashboard.html",
+        my_cohorts=participant_cohorts(user) if user.has_role(Role.PARTICIPANT) else [],
+        facilitated=facilitated_cohorts(user) if user.has_role(Role.FACILITATOR) else [],
+        admin_cohorts=all_cohorts() if user.has_role(Role.ADMIN) else [],
+    )
+
+
+@bp.route("/cohorts/<slug>")
+@login_required
+def cohort(slug: str):
+    """A cohort's page: its dates, modules and (for its facilitators and admins) participants."""
+    cohort = get_cohort_or_404(slug, for_user=current_user)
+    manage = can_manage_cohort(current_user, cohort)
+    return render_template(
+        "core/cohort.html", cohort=cohort,
+        participants=active_participants(cohort) if manage else None,
+    )
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    """Switch the interface language; remembered in the session and on the account."""
+    language = request.form.get("language", "")
+    if EmptyForm().validate_on_submit() and language in current_app.config["LANGUAGES"]:
+        session["locale"] = language
+        if current_user.is_authenticated:
+            current_user.locale = language
+            db.session.commit()
+    return redirect(safe_next(request.form.get("next"), url_for("core.index")))
+
+
+@bp.route("/healthz")
+def healthz():
+    """Machine-readable status: 200 when the database answers, 503 otherwise."""
+    try:
+        db.session.execute(text("SELECT 1"))
+        database = "ok"
+    except SQLAlchemyError:
+        db.session.rollback()
+        database = "unavailable"
+    status = 200 if database == "ok" else 503
+    return jsonify(app="ok", database=database), status

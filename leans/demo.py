@@ -1,0 +1,193 @@
+"""``leans demo``: a realistic, idempotent demo data set.
+
+Every person here is fictional; units and villages are real places of Kabupaten Bojonegoro.
+Running it twice gives the same data: records are matched by username and cohort slug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from leans.auth.services import create_user
+from leans.extensions import db
+from leans.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
+
+DEMO_PASSWORD = "leans-demo-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_COHORT_SLUG = "angkatan-1"
+DEMO_MODULES = [
+    "kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor",
+    "kemandirian-profesionalisme-asn", "berorientasi-hasil-dan-dampak", "keberlanjutan-program",
+    "menyusun-rencana-aksi",
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    full_name: str
+    roles: tuple[Role, ...]
+    unit: str
+    unit_type: UnitType | None
+    jabatan: str
+    nip: str | None = None
+    ni_pppk: str | None = None
+    golongan: str | None = None
+    kecamatan: str | None = None
+    desa: str | None = None
+    email: str | None = None
+
+
+P, F, A = (Role.PARTICIPANT,), (Role.FACILITATOR,), (Role.ADMIN,)
+OPD, KEC, DESA = UnitType.OPD, UnitType.KECAMATAN, UnitType.DESA
+
+PEOPLE: list[DemoPerson] = [
+    DemoPerson("admin", "Anisa Rahmawati, S.Kom.", A, "BKPP Kabupaten Bojonegoro", OPD,
+               "Pranata Komputer Ahli Muda", nip="199003142015032002", golongan="III/b",
+               email="admin@leans.example"),
+    DemoPerson("retno", "Dr. Hj. Retno Wulandari, M.Si.", F, "BKPP Kabupaten Bojonegoro", OPD,
+               "Widyaiswara Ahli Madya", nip="197504212000122003", golongan="IV/b",
+               email="retno@leans.example"),
+    DemoPerson("bambang", "Bambang Irawan, S.Sos., M.AP.", F, "BKPP Kabupaten Bojonegoro", OPD,
+               "Widyaiswara Ahli Muda", nip="198107152006041005", golongan="III/d"),
+    DemoPerson("fauzi", "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si.", P, "Dinas Sosial", OPD,
+               "Kepala Bidang Perlindungan dan Jaminan Sosial", nip="197812052003121004",
+               golongan="IV/a", email="fauzi@leans.example"),
+    DemoPerson("siti", "Siti Nurhayati, S.E., M.M.", P, "Badan Perencanaan Pembangunan Daerah",
+               OPD, "Perencana Ahli Muda", nip="198609262015052001", golongan="III/c"),
+    DemoPerson("budi", "Budi Santoso, S.Pt.", P, "Dinas Peternakan dan Perikanan", OPD,
+               "Penyuluh Pertanian Ahli Pertama", nip="199201102019031007", golongan="III/b"),
+    DemoPerson("endang", "Ir. Endang Sulistyowati, M.P.", P,
+               "Dinas Ketahanan Pangan dan Pertanian", OPD, "Kepala Seksi Penyuluhan",
+               nip="197709232005012006", golongan="III/d"),
+    DemoPerson("rina", "dr. Rina Kartikasari", P, "Dinas Kesehatan", OPD,
+               "Dokter Ahli Muda", nip="198805172014022001", golongan="III/c"),
+    DemoPerson("arif", "Moh. Arif Hidayat, S.Kom.", P,
+               "Dinas Kependudukan dan Pencatatan Sipil", OPD, "Pranata Komputer Ahli Pertama",
+               nip="199407302020121003", golongan="III/a"),
+    DemoPerson("lilik", "Hj. Lilik Maslikah, S.Pd., M.Pd.", P, "Dinas Pendidikan", OPD,
+               "Kepala Seksi Kurikulum", nip="198003082006042008", golongan="III/d"),
+    DemoPerson("agus", "Agus Priyanto, S.STP., M.Si.", P,
+               "Dinas Pemberdayaan Masyarakat dan Desa", OPD, "Kepala Bidang Pemberdayaan",
+               nip="198112122001121002", golongan="IV/a"),
+    DemoPerson("dwi", "Dwi Wahyuningsih, S.E.", P,
+               "Dinas Perdagangan, Koperasi dan Usaha Mikro", OPD, "Analis Usaha Mikro",
+               nip="199011042017082001", golongan="III/a"),
+    DemoPerson("yusuf", "Yusuf Efendi, A.Md.", P,
+               "Dinas Perumahan, Kawasan Permukiman dan Cipta Karya", OPD,
+               "Pengelola Data Rumah Tidak Layak Huni", nip="199306182015031001",
+               golongan="II/d"),
+    DemoPerson("fitri", "Fitri Handayani, S.Psi.", P,
+               "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", OPD,
+               "Penyuluh Sosial Ahli Pertama (PPPK)", ni_pppk="199502142023212011"),
+    DemoPerson("sugeng", "Drs. Sugeng Riyadi, M.M.", P, "Kecamatan Kedungadem", KEC,
+               "Sekretaris Kecamatan", nip="197106111998031005", golongan="IV/a",
+               kecamatan="Kedungadem"),
+    DemoPerson("kholis", "Nur Kholis, S.Sos.", P, "Kecamatan Ngasem", KEC,
+               "Kepala Seksi Kesejahteraan Sosial", nip="198402272009011003",
+               golongan="III/c", kecamatan="Ngasem"),
+    DemoPerson("wahyu", "Wahyu Setiawan, S.IP.", P, "Kecamatan Ngraho", KEC,
+               "Kepala Seksi Pemberdayaan Masyarakat", nip="198708092011011002",
+               golongan="III/b", kecamatan="Ngraho"),
+    DemoPerson("sutrisno", "Sutrisno", P, "Pemerintah Desa Tondomulo", DESA, "Kepala Desa",
+               kecamatan="Kedungadem", desa="Tondomulo"),
+    DemoPerson("wahyuni", "Sri Wahyuni", P, "Pemerintah Desa Tondomulo", DESA,
+               "Kader Posyandu", kecamatan="Kedungadem", desa="Tondomulo"),
+    DemoPerson("mulyono", "Mulyono", P, "Pemerintah Desa Kolong", DESA, "Sekretaris Desa",
+               kecamatan="Ngasem", desa="Kolong"),
+    DemoPerson("umi", "Umi Kulsum", P, "Pemerintah Desa Kolong", DESA, "Ketua TP PKK Desa",
+               kecamatan="Ngasem", desa="Kolong"),
+    DemoPerson("suparno", "Suparno, S.Pd.", P, "Pemerintah Desa Nganti", DESA, "Kepala Desa",
+               kecamatan="Ngraho", desa="Nganti"),
+    DemoPerson("tutik", "Tutik Rahayu", P, "Pemerintah Desa Nganti", DESA, "Kader PKK",
+               kecamatan="Ngraho", desa="Nganti"),
+]
+
+
+def _upsert_person(person: DemoPerson) -> User:
+    fields = {
+        "full_name": person.full_name, "unit": person.unit, "unit_type": person.unit_type,
+        "jabatan": person.jabatan, "nip": person.nip, "ni_pppk": person.ni_pppk,
+        "golongan": person.golongan, "kecamatan": person.kecamatan, "desa": person.desa,
+        "email": person.email,
+    }
+    user = db.session.scalar(select(User).where(User.username == person.username))
+    if user is None:
+        return create_user(username=person.username, password=DEMO_PASSWORD,
+                           roles=set(person.roles), **fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_roles(set(person.roles))
+    user.active = True
+    return user
+
+
+def _upsert_cohort() -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == DEMO_COHORT_SLUG))
+    if cohort is None:
+        cohort = Cohort(slug=DEMO_COHORT_SLUG)
+        db.session.add(cohort)
+    cohort.name = "LEANS Angkatan I"
+    cohort.starts_on = dt.date(2026, 10, 5)
+    cohort.ends_on = dt.date(2026, 12, 18)
+    cohort.place = "Aula BKPP Kabupaten Bojonegoro"
+    cohort.closed = False
+    if cohort.module_slugs != DEMO_MODULES:
+        cohort.set_modules(DEMO_MODULES)
+    return cohort
+
+
+def _link(cohort: Cohort, users: list[User]) -> None:
+    db.session.flush()
+    facilitators = {row.user_id for row in cohort.facilitator_rows}
+    enrolled = {row.user_id: row for row in cohort.enrolments}
+    for user in users:
+        if user.has_role(Role.FACILITATOR) and user.id not in facilitators:
+            cohort.facilitator_rows.append(CohortFacilitator(user=user))
+        if user.has_role(Role.PARTICIPANT):
+            if user.id not in enrolled:
+                cohort.enrolments.append(
+                    Enrolment(user=user, enrolled_at=dt.datetime(2026, 10, 5, 1, tzinfo=dt.UTC))
+                )
+            else:
+                enrolled[user.id].unenrolled_at = None
+
+
+def load_demo() -> list[DemoPerson]:
+    """Create or refresh the demo; returns the people whose logins to print."""
+    users = [_upsert_person(person) for person in PEOPLE]
+    cohort = _upsert_cohort()
+    _link(cohort, users)
+    db.session.commit()
+    return PEOPLE
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Allow loading the demo in production mode.")
+@with_appcontext
+def demo_command(force: bool) -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    from leans.cli import upgrade_database
+
+    if current_app.config["LEANS_ENV"] == "production" and not force:
+        raise click.ClickException(
+            "Refusing to load demo accounts with a known password into a production "
+            "database. Use --force if this really is a demo server."
+        )
+    upgrade_database()
+    people = load_demo()
+    click.echo(f"Demo data ready: cohort '{DEMO_COHORT_SLUG}' with "
+               f"{sum(Role.PARTICIPANT in p.roles for p in people)} participants.")
+    click.echo(f"Every demo account uses the password: {DEMO_PASSWORD}")
+    for person in people:
+        roles = "/".join(r.value for r in person.roles)
+        click.echo(f"  {person.username:<10} {roles:<12} {person.full_name} — {person.unit}")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_command)
