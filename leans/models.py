@@ -29,7 +29,7 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Role(str, enum.Enum):
+class Role(enum.StrEnum):
     """What a user may do. A user may hold several roles."""
 
     PARTICIPANT = "participant"
@@ -37,7 +37,7 @@ class Role(str, enum.Enum):
     ADMIN = "admin"
 
 
-class UnitType(str, enum.Enum):
+class UnitType(enum.StrEnum):
     """Where a participant works: a regional agency, a sub-district or a village."""
 
     OPD = "opd"

@@ -1,0 +1,41 @@
+# The README's two commands are `make run` and `make test`; everything they need is here.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 5000
+
+.PHONY: install run test lint translations translations-update clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+## install: the app and its test tools into .venv, with the compiled translations
+install: $(VENV)/.installed translations
+
+## translations: compile the message catalogues (Bahasa Indonesia)
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d leans/translations
+
+## run: install, load the demo data on SQLite and serve on http://127.0.0.1:$(PORT)/
+run: install
+	$(BIN)/leans demo
+	$(BIN)/leans run --port $(PORT)
+
+## test: install and run the whole test suite (lint included)
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+## translations-update: extract new UI strings into the catalogues
+translations-update: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
+	  --project "LEANS LMS" --ignore-dirs=".venv .git instance" -o leans/translations/messages.pot .
+	$(BIN)/pybabel update -i leans/translations/messages.pot -d leans/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,59 @@
+"""Configuration: environment variables and the production secret-key refusal."""
+
+from __future__ import annotations
+
+import pytest
+
+from leans import create_app
+from leans.config import ConfigError, database_url, load_config
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "short-but-not-empty"])
+def test_production_refuses_to_start_without_a_real_secret_key(monkeypatch, key):
+    monkeypatch.setenv("LEANS_ENV", "production")
+    if key is None:
+        monkeypatch.delenv("LEANS_SECRET_KEY", raising=False)
+    else:
+        monkeypatch.setenv("LEANS_SECRET_KEY", key)
+    with pytest.raises(ConfigError, match="LEANS_SECRET_KEY is missing or too weak"):
+        create_app()
+
+
+def test_production_starts_with_a_strong_key_and_secure_cookies(monkeypatch, tmp_path):
+    monkeypatch.setenv("LEANS_ENV", "production")
+    monkeypatch.setenv("LEANS_SECRET_KEY", "a" * 16 + "9f8e7d6c5b4a3f2e1d0c")
+    monkeypatch.setenv("LEANS_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_development_keeps_a_generated_key_in_the_instance_folder(monkeypatch, tmp_path):
+    monkeypatch.setenv("LEANS_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.delenv("LEANS_SECRET_KEY", raising=False)
+    monkeypatch.delenv("LEANS_ENV", raising=False)
+    first = create_app().config["SECRET_KEY"]
+    assert len(first) >= 32
+    assert create_app().config["SECRET_KEY"] == first
+
+
+def test_settings_come_from_the_environment():
+    config = load_config({
+        "LEANS_DATABASE_URL": "postgres://u:p@db/leans", "LEANS_JP_MINUTES": "50",
+        "LEANS_CONTENT_DIR": "/srv/content", "LEANS_SIGNATORY_NAME": "Dr. H. Contoh, M.Si.",
+    })
+    assert config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://u:p@db/leans"
+    assert config["LEANS_JP_MINUTES"] == 50
+    assert config["LEANS_CONTENT_DIR"] == "/srv/content"
+    assert config["LEANS_SIGNATORY_NAME"] == "Dr. H. Contoh, M.Si."
+    assert load_config({})["LEANS_JP_MINUTES"] == 45
+
+
+def test_a_bad_number_is_reported_by_name():
+    with pytest.raises(ConfigError, match="LEANS_JP_MINUTES must be a whole number"):
+        load_config({"LEANS_JP_MINUTES": "empat puluh lima"})
+
+
+def test_database_url_keeps_sqlite_and_psycopg_urls():
+    assert database_url("sqlite:///x.db") == "sqlite:///x.db"
+    assert database_url("postgresql+psycopg://h/d") == "postgresql+psycopg://h/d"
