@@ -9,6 +9,7 @@ from flask import current_app
 from flask.cli import FlaskGroup, routes_command, shell_command, with_appcontext
 
 from leans import create_app
+from leans.content.cli import content_group
 
 
 def upgrade_database() -> None:
@@ -43,5 +44,6 @@ def main() -> None:
 
 
 main.add_command(run_command)
+main.add_command(content_group)  # works even when the content is broken
 main.add_command(shell_command)
 main.add_command(routes_command)

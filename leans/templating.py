@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, request
-from flask_babel import format_date, get_locale
+from flask_babel import format_date, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from leans.auth.forms import EmptyForm
@@ -15,11 +15,28 @@ from leans.models import Role
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(Role=Role, empty_form=EmptyForm)
     app.jinja_env.filters["date_id"] = _format_date
+    app.jinja_env.filters["jp"] = format_jp
+    app.jinja_env.filters["duration"] = format_duration
     app.context_processor(_page_context)
 
 
 def _format_date(value: dt.date | dt.datetime | None, style: str = "long") -> str:
     return format_date(value, style) if value else ""
+
+
+def format_jp(value: float) -> str:
+    """``3`` -> ``3 JP``; ``2.5`` -> ``2,5 JP`` in Indonesian."""
+    return f"{format_decimal(value, format='#,##0.#')} JP"
+
+
+def format_duration(minutes: int) -> str:
+    """Minutes as hours and minutes: ``135`` -> ``2 h 15 min`` (``2 jam 15 menit``)."""
+    hours, rest = divmod(int(minutes), 60)
+    if hours and rest:
+        return gettext("%(h)d h %(m)d min", h=hours, m=rest)
+    if hours:
+        return gettext("%(h)d h", h=hours)
+    return gettext("%(m)d min", m=rest)
 
 
 def _page_context() -> dict:

@@ -59,7 +59,7 @@ def test_facilitator_sees_the_participants_with_titles(client, auth, two_cohorts
 def test_dashboard_lists_only_my_cohorts(client, auth, two_cohorts):
     auth.login("peserta_a")
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "/cohorts/angkatan-a" in page and "/cohorts/angkatan-b" not in page
+    assert "/learn/angkatan-a/" in page and "angkatan-b" not in page
     auth.logout()
     auth.login("admin")
     page = client.get("/dashboard").get_data(as_text=True)

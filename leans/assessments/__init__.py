@@ -1,0 +1,1 @@
+"""Assessments: pre/post-test quizzes, action plans and rubric grading."""

@@ -1,0 +1,72 @@
+"""What the content tree holds: modules, lessons, and problems found while loading it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in the content, reported as ``file:line: message``."""
+
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Lesson:
+    module_slug: str
+    slug: str
+    title: str
+    order: int
+    estimated_minutes: int
+    path: Path
+    #: Markdown after the front matter, and the file line it starts on (1-based).
+    body: str
+    body_line: int
+
+
+@dataclass(frozen=True)
+class Module:
+    slug: str
+    title: str
+    order: int
+    #: Training hours (JP) credited when the module is complete.
+    jp: float
+    estimated_minutes: int
+    objectives: tuple[str, ...]
+    prerequisites: tuple[str, ...]
+    summary: str
+    folder: Path
+    path: Path
+    overview: str
+    body_line: int
+    lessons: tuple[Lesson, ...] = ()
+
+    def lesson(self, slug: str) -> Lesson | None:
+        return next((lesson for lesson in self.lessons if lesson.slug == slug), None)
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """Every module of the content tree, in order, with the problems found."""
+
+    root: Path
+    modules: tuple[Module, ...]
+    problems: tuple[Problem, ...] = ()
+    _by_slug: dict[str, Module] = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_slug.update({module.slug: module for module in self.modules})
+
+    def module(self, slug: str) -> Module | None:
+        return self._by_slug.get(slug)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems

@@ -1,0 +1,12 @@
+"""Course modules: reading the content and tracking progress."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def init_app(app: Flask) -> None:
+    from leans.modules import models  # noqa: F401 - registers the tables
+    from leans.modules.views import bp
+
+    app.register_blueprint(bp)

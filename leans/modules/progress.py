@@ -1,0 +1,126 @@
+"""Completion rules and progress, computed from recorded facts and the current content.
+
+Plain functions on plain values: no database, no request. A lesson removed from the content no
+longer counts; percentages are capped by construction (done lessons are counted only among the
+lessons that exist).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from leans.content.model import Module
+
+#: lesson slug -> when it was marked done
+LessonFacts = Mapping[str, dt.datetime]
+
+
+class Status(enum.StrEnum):
+    LOCKED = "locked"
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+
+
+@dataclass(frozen=True)
+class Missing:
+    """One unmet completion rule, with what the template needs to explain and link it."""
+
+    #: ``prerequisite`` (module slug/title) or ``lesson`` (lesson slug/title).
+    kind: str
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
+class ModuleProgress:
+    module: Module
+    done: frozenset[str]
+    status: Status
+    completed_at: dt.datetime | None
+    missing: tuple[Missing, ...]
+    last_activity: dt.datetime | None
+
+    @property
+    def lessons_total(self) -> int:
+        return len(self.module.lessons)
+
+    @property
+    def lessons_done(self) -> int:
+        return len(self.done)
+
+    @property
+    def percent(self) -> int:
+        if not self.lessons_total:
+            return 100 if self.status is Status.COMPLETE else 0
+        return min(100, self.lessons_done * 100 // self.lessons_total)
+
+    @property
+    def complete(self) -> bool:
+        return self.status is Status.COMPLETE
+
+    @property
+    def jp_earned(self) -> float:
+        return self.module.jp if self.complete else 0
+
+    def next_lesson_slug(self) -> str | None:
+        """The first lesson, in order, that is not done yet."""
+        return next((lesson.slug for lesson in self.module.lessons
+                     if lesson.slug not in self.done), None)
+
+
+def module_progress(module: Module, facts: LessonFacts,
+                    unmet_prerequisites: Sequence[Module] = ()) -> ModuleProgress:
+    """Apply the module's completion rules to the facts."""
+    existing = {lesson.slug for lesson in module.lessons}
+    done = frozenset(slug for slug in facts if slug in existing)
+    times = [facts[slug] for slug in done]
+    missing = [Missing("prerequisite", m.slug, m.title) for m in unmet_prerequisites]
+    missing += [Missing("lesson", lesson.slug, lesson.title)
+                for lesson in module.lessons if lesson.slug not in done]
+    complete = not missing and bool(existing)
+    if unmet_prerequisites:
+        status = Status.LOCKED
+    elif complete:
+        status = Status.COMPLETE
+    elif done:
+        status = Status.IN_PROGRESS
+    else:
+        status = Status.NOT_STARTED
+    return ModuleProgress(
+        module=module, done=done, status=status,
+        completed_at=max(times) if complete and times else None,
+        missing=tuple(missing), last_activity=max(times) if times else None,
+    )
+
+
+def training_progress(modules: Sequence[Module],
+                      facts: Mapping[str, LessonFacts]) -> list[ModuleProgress]:
+    """Progress of every module of a training, in order; prerequisites are those modules of
+    the same training that are not complete (a prerequisite the training does not use is
+    ignored)."""
+    by_slug = {module.slug: module for module in modules}
+    results: dict[str, ModuleProgress] = {}
+
+    def progress_of(module: Module, seen: frozenset[str] = frozenset()) -> ModuleProgress:
+        if module.slug in results:
+            return results[module.slug]
+        unmet = [
+            by_slug[slug] for slug in module.prerequisites
+            if slug in by_slug and slug not in seen
+            and not progress_of(by_slug[slug], seen | {module.slug}).complete
+        ]
+        results[module.slug] = module_progress(module, facts.get(module.slug, {}), unmet)
+        return results[module.slug]
+
+    return [progress_of(module) for module in modules]
+
+
+def overall_percent(progress: Sequence[ModuleProgress]) -> int:
+    """Share of all lessons of the training that are done (0-100)."""
+    total = sum(p.lessons_total for p in progress)
+    done = sum(p.lessons_done for p in progress)
+    return min(100, done * 100 // total) if total else 0

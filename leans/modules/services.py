@@ -1,0 +1,63 @@
+"""Database side of progress: loading facts, marking lessons done, a training's modules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from leans.content.model import Catalogue, Module
+from leans.extensions import db
+from leans.models import Cohort, Enrolment, User, utcnow
+from leans.modules.models import LessonCompletion
+
+#: enrolment id -> module slug -> lesson slug -> completed at
+FactsByEnrolment = dict[int, dict[str, dict[str, dt.datetime]]]
+
+
+def training_modules(cohort: Cohort, catalogue: Catalogue) -> list[Module]:
+    """The cohort's modules in the cohort's order; slugs missing from the content are skipped."""
+    return [m for slug in cohort.module_slugs if (m := catalogue.module(slug)) is not None]
+
+
+def active_enrolment(user: User, cohort: Cohort) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
+        Enrolment.unenrolled_at.is_(None)))
+
+
+def load_facts(enrolment_ids: Iterable[int]) -> FactsByEnrolment:
+    """Every lesson completion of these enrolments, in one query."""
+    ids = list(enrolment_ids)
+    facts: FactsByEnrolment = defaultdict(lambda: defaultdict(dict))
+    if not ids:
+        return facts
+    rows = db.session.execute(
+        select(LessonCompletion.enrolment_id, LessonCompletion.module_slug,
+               LessonCompletion.lesson_slug, LessonCompletion.completed_at)
+        .where(LessonCompletion.enrolment_id.in_(ids)))
+    for enrolment_id, module_slug, lesson_slug, completed_at in rows:
+        if completed_at.tzinfo is None:  # SQLite forgets the zone; we store UTC
+            completed_at = completed_at.replace(tzinfo=dt.UTC)
+        facts[enrolment_id][module_slug][lesson_slug] = completed_at
+    return facts
+
+
+def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -> bool:
+    """Record that a lesson is done; True when newly recorded, False when it already was."""
+    exists = db.session.scalar(select(LessonCompletion.id).where(
+        LessonCompletion.enrolment_id == enrolment.id,
+        LessonCompletion.module_slug == module_slug,
+        LessonCompletion.lesson_slug == lesson_slug))
+    if exists:
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
+                                            lesson_slug=lesson_slug, completed_at=utcnow()))
+    except IntegrityError:  # the same click twice at once: the first one counts
+        return False
+    return True

@@ -1,0 +1,137 @@
+"""Reading: the module catalogue, module pages, lesson pages, marking lessons done."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    send_from_directory,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from leans.auth.forms import EmptyForm
+from leans.auth.permissions import role_required
+from leans.content import get_catalogue, get_store
+from leans.content.checks import IMAGE_SUFFIXES
+from leans.extensions import db
+from leans.models import Role
+from leans.modules.place import Place, cohort_place, preview_place
+from leans.modules.progress import Status
+from leans.modules.services import mark_lesson_done
+
+bp = Blueprint("modules", __name__)
+
+
+def _file_url(module_slug: str, filename: str) -> str:
+    return url_for("modules.content_file", module_slug=module_slug, filename=filename)
+
+
+def _render_catalogue(place: Place):
+    return render_template("modules/catalogue.html", place=place, progress=place.progress())
+
+
+def _render_module(place: Place, module_slug: str):
+    module, _lesson = place.find(module_slug)
+    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    overview = get_store().render_overview(module, _file_url)
+    return render_template("modules/module.html", place=place, module=module,
+                           progress=progress, overview=overview)
+
+
+def _render_lesson(place: Place, module_slug: str, lesson_slug: str):
+    module, lesson = place.find(module_slug, lesson_slug)
+    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    if progress.status is Status.LOCKED and not place.preview:
+        flash(_("This module is locked until you complete the modules it builds on."), "warning")
+        return redirect(place.module_url(module.slug))
+    before, after = place.neighbours(module, lesson)
+    doc = get_store().render_lesson(lesson, _file_url)
+    return render_template("modules/lesson.html", place=place, module=module, lesson=lesson,
+                           lesson_number=module.lessons.index(lesson) + 1, doc=doc,
+                           progress=progress, before=before, after=after)
+
+
+@bp.route("/learn/<cohort_slug>/")
+@login_required
+def catalogue(cohort_slug: str):
+    """The modules of my training, with progress and locks."""
+    return _render_catalogue(cohort_place(cohort_slug, current_user))
+
+
+@bp.route("/learn/<cohort_slug>/<module_slug>/")
+@login_required
+def module(cohort_slug: str, module_slug: str):
+    """A module: objectives, lessons, what is still missing."""
+    return _render_module(cohort_place(cohort_slug, current_user), module_slug)
+
+
+@bp.route("/learn/<cohort_slug>/<module_slug>/<lesson_slug>")
+@login_required
+def lesson(cohort_slug: str, module_slug: str, lesson_slug: str):
+    """A lesson page."""
+    return _render_lesson(cohort_place(cohort_slug, current_user), module_slug, lesson_slug)
+
+
+@bp.route("/learn/<cohort_slug>/<module_slug>/<lesson_slug>/done", methods=["POST"])
+@login_required
+def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
+    """Mark a lesson done (idempotent) and go on to the next lesson."""
+    place = cohort_place(cohort_slug, current_user)
+    module, lesson = place.find(module_slug, lesson_slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if place.preview:
+        abort(403)
+    if place.cohort.closed:
+        flash(_("This cohort is closed: its records can be read but no longer changed."),
+              "warning")
+        return redirect(place.lesson_url(module.slug, lesson.slug))
+    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    if progress.status is Status.LOCKED:
+        flash(_("This module is locked until you complete the modules it builds on."), "warning")
+        return redirect(place.module_url(module.slug))
+    mark_lesson_done(place.enrolment, module.slug, lesson.slug)
+    db.session.commit()
+    _before, after = place.neighbours(module, lesson)
+    if after is None or after[0].slug != module.slug:
+        return redirect(place.module_url(module.slug))
+    return redirect(place.lesson_url(after[0].slug, after[1].slug))
+
+
+@bp.route("/preview/")
+@role_required(Role.FACILITATOR, Role.ADMIN)
+def preview_index():
+    """Staff preview of every module in the content, enrolled or not."""
+    return _render_catalogue(preview_place())
+
+
+@bp.route("/preview/<module_slug>/")
+@role_required(Role.FACILITATOR, Role.ADMIN)
+def preview_module(module_slug: str):
+    """Staff preview of a module."""
+    return _render_module(preview_place(), module_slug)
+
+
+@bp.route("/preview/<module_slug>/<lesson_slug>")
+@role_required(Role.FACILITATOR, Role.ADMIN)
+def preview_lesson(module_slug: str, lesson_slug: str):
+    """Staff preview of a lesson."""
+    return _render_lesson(preview_place(), module_slug, lesson_slug)
+
+
+@bp.route("/content/<module_slug>/<path:filename>")
+@login_required
+def content_file(module_slug: str, filename: str):
+    """An image that belongs to a module's folder."""
+    module = get_catalogue().module(module_slug)
+    if module is None or not any(filename.lower().endswith(s) for s in IMAGE_SUFFIXES):
+        abort(404)
+    response = send_from_directory(module.folder, filename, max_age=3600)
+    response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
