@@ -15,8 +15,11 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from leans.auth.services import create_user
+from leans.content import get_catalogue
 from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
+from leans.modules.models import LessonCompletion
+from leans.modules.services import training_modules
 
 DEMO_PASSWORD = "leans-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_COHORT_SLUG = "angkatan-1"
@@ -158,11 +161,47 @@ def _link(cohort: Cohort, users: list[User]) -> None:
                 enrolled[user.id].unenrolled_at = None
 
 
+#: Lessons each participant has finished (in course order), the day they started (days after
+#: the cohort's start) and their pace in days per lesson: every stage of progress is on show,
+#: including people who stopped weeks ago ("stuck") and people who have not begun.
+PROGRESS: dict[str, tuple[int, int, float]] = {
+    "fauzi": (24, 1, 1.8), "siti": (20, 1, 2.0), "budi": (16, 2, 2.5), "endang": (12, 3, 3.0),
+    "rina": (8, 1, 1.5), "arif": (4, 6, 2.0), "lilik": (19, 2, 2.2), "agus": (22, 1, 2.0),
+    "dwi": (0, 0, 0), "yusuf": (2, 2, 1.0), "fitri": (11, 4, 3.0), "sugeng": (8, 2, 4.5),
+    "kholis": (15, 3, 2.6), "wahyu": (27, 1, 1.6), "sutrisno": (6, 5, 5.0),
+    "wahyuni": (3, 7, 4.0), "mulyono": (0, 0, 0), "umi": (9, 3, 3.5), "suparno": (13, 2, 3.0),
+    "tutik": (1, 10, 1.0),
+}
+
+
+def _record_progress(cohort: Cohort, users: list[User]) -> None:
+    """Lesson completions at fixed times, so that a second run changes nothing."""
+    sequence = [(m.slug, lesson.slug) for m in training_modules(cohort, get_catalogue())
+                for lesson in m.lessons]
+    enrolments = {e.user_id: e for e in cohort.enrolments}
+    start = dt.datetime(2026, 10, 5, 2, tzinfo=dt.UTC)
+    for user in users:
+        count, first_day, pace = PROGRESS.get(user.username, (0, 0, 0))
+        enrolment = enrolments.get(user.id)
+        if enrolment is None or count == 0:
+            continue
+        done = {(c.module_slug, c.lesson_slug) for c in db.session.scalars(
+            select(LessonCompletion).where(LessonCompletion.enrolment_id == enrolment.id))}
+        for index, (module_slug, lesson_slug) in enumerate(sequence[:count]):
+            if (module_slug, lesson_slug) in done:
+                continue
+            at = start + dt.timedelta(days=first_day + index * pace, hours=(user.id % 7))
+            db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
+                                            lesson_slug=lesson_slug, completed_at=at))
+
+
 def load_demo() -> list[DemoPerson]:
     """Create or refresh the demo; returns the people whose logins to print."""
     users = [_upsert_person(person) for person in PEOPLE]
     cohort = _upsert_cohort()
     _link(cohort, users)
+    db.session.flush()
+    _record_progress(cohort, users)
     db.session.commit()
     return PEOPLE
 

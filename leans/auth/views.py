@@ -29,13 +29,13 @@ def safe_next(target: str | None, default: str) -> str:
 def login():
     """Log in with username or email and password."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("dashboard.index"))
     form = LoginForm()
     if form.validate_on_submit():
         result = authenticate(form.login.data, form.password.data)
         if result.outcome == "ok":
             start_session(result.user)
-            return redirect(safe_next(request.args.get("next"), url_for("core.dashboard")))
+            return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
         if result.outcome == "inactive":
             flash(_("This account has been deactivated. Please contact the BKPP administrator."),
                   "error")
@@ -66,6 +66,6 @@ def change_password():
         db.session.commit()
         start_session(user)  # the old session ended with the version bump
         flash(_("Your password has been changed."), "success")
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form,
                            forced=current_user.must_change_password)

@@ -14,6 +14,8 @@ from leans.content.checks import check_body, check_prerequisites
 from leans.content.model import Catalogue, Lesson, Module, Problem
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+#: Completion rules a module may list; each is explained in docs/content-format.md.
+COMPLETION_RULES = ("lessons",)
 MODULE_FILE = "module.md"
 IGNORED = {"README.md", MODULE_FILE}
 
@@ -22,7 +24,7 @@ MODULE_FIELDS: dict[str, tuple[str, bool]] = {
     "slug": ("slug", True), "title": ("text", True), "order": ("int", True),
     "jp": ("number", True), "estimated_minutes": ("int", True),
     "objectives": ("texts", True), "summary": ("text", False),
-    "prerequisites": ("slugs", False),
+    "prerequisites": ("slugs", False), "completion": ("rules", False),
 }
 LESSON_FIELDS: dict[str, tuple[str, bool]] = {
     "slug": ("slug", True), "title": ("text", True), "order": ("int", True),
@@ -107,6 +109,9 @@ def _field_error(kind: str, value: Any) -> str | None:
     if kind == "texts" and not (isinstance(value, list) and value
                                 and all(isinstance(v, str) and v.strip() for v in value)):
         return "must be a non-empty list of texts"
+    if kind == "rules" and not (isinstance(value, list) and value
+                                and all(v in COMPLETION_RULES for v in value)):
+        return f"must be a non-empty list of rules from: {', '.join(COMPLETION_RULES)}"
     if kind == "slugs" and not (isinstance(value, list)
                                 and all(isinstance(v, str) and SLUG_RE.match(v) for v in value)):
         return "must be a list of module slugs"
@@ -166,6 +171,7 @@ def _load_module(folder: Path, problems: list[Problem]) -> tuple[Module, _Docume
         prerequisites=tuple(meta.get("prerequisites") or ()),
         summary=meta.get("summary") or "", folder=folder, path=path, overview=doc.body,
         body_line=doc.body_line, lessons=tuple(lessons),
+        completion=tuple(meta.get("completion") or ("lessons",)),
     )
     return module, doc
 

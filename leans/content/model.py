@@ -47,6 +47,8 @@ class Module:
     overview: str
     body_line: int
     lessons: tuple[Lesson, ...] = ()
+    #: Completion rules, from the front matter's ``completion`` (default: all lessons done).
+    completion: tuple[str, ...] = ("lessons",)
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

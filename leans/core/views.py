@@ -18,16 +18,8 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from leans.auth.forms import EmptyForm
 from leans.auth.views import safe_next
-from leans.cohorts import (
-    active_participants,
-    all_cohorts,
-    can_manage_cohort,
-    facilitated_cohorts,
-    get_cohort_or_404,
-    participant_cohorts,
-)
+from leans.cohorts import active_participants, can_manage_cohort, get_cohort_or_404
 from leans.extensions import db
-from leans.models import Role
 
 bp = Blueprint("core", __name__)
 
@@ -36,21 +28,10 @@ bp = Blueprint("core", __name__)
 def index():
     """Landing page; logged-in users go to their dashboard."""
     if current_user.is_authenticated:
-        return redirect(url_for("core.dashboard"))
+        return redirect(url_for("dashboard.index"))
     return render_template("core/index.html")
 
 
-@bp.route("/dashboard")
-@login_required
-def dashboard():
-    """What the user does next, by role."""
-    user = current_user
-    return render_template(
-        "core/dashboard.html",
-        my_cohorts=participant_cohorts(user) if user.has_role(Role.PARTICIPANT) else [],
-        facilitated=facilitated_cohorts(user) if user.has_role(Role.FACILITATOR) else [],
-        admin_cohorts=all_cohorts() if user.has_role(Role.ADMIN) else [],
-    )
 
 
 @bp.route("/cohorts/<slug>")

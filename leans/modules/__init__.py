@@ -7,6 +7,8 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from leans.modules import models  # noqa: F401 - registers the tables
+    from leans.modules.cohort_views import bp as cohort_bp
     from leans.modules.views import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(cohort_bp)

@@ -79,8 +79,9 @@ def module_progress(module: Module, facts: LessonFacts,
     done = frozenset(slug for slug in facts if slug in existing)
     times = [facts[slug] for slug in done]
     missing = [Missing("prerequisite", m.slug, m.title) for m in unmet_prerequisites]
-    missing += [Missing("lesson", lesson.slug, lesson.title)
-                for lesson in module.lessons if lesson.slug not in done]
+    if "lessons" in module.completion:
+        missing += [Missing("lesson", lesson.slug, lesson.title)
+                    for lesson in module.lessons if lesson.slug not in done]
     complete = not missing and bool(existing)
     if unmet_prerequisites:
         status = Status.LOCKED

@@ -63,6 +63,21 @@ def catalogue(cohort_slug: str):
     return _render_catalogue(cohort_place(cohort_slug, current_user))
 
 
+@bp.route("/learn/<cohort_slug>/continue")
+@login_required
+def resume(cohort_slug: str):
+    """Continue where I left off: my first unfinished lesson of an unlocked module."""
+    place = cohort_place(cohort_slug, current_user)
+    for progress in place.progress():
+        if progress.status in (Status.COMPLETE, Status.LOCKED):
+            continue
+        lesson_slug = progress.next_lesson_slug()
+        if lesson_slug:
+            return redirect(place.lesson_url(progress.module.slug, lesson_slug))
+        return redirect(place.module_url(progress.module.slug))
+    return redirect(place.index_url())
+
+
 @bp.route("/learn/<cohort_slug>/<module_slug>/")
 @login_required
 def module(cohort_slug: str, module_slug: str):

@@ -1,0 +1,39 @@
+"""``/dashboard``: what each user does next, by role."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user, login_required
+
+from leans.cohorts import all_cohorts, facilitated_cohorts
+from leans.content import get_catalogue
+from leans.models import Role
+from leans.modules.overview import participant_overview
+
+bp = Blueprint("dashboard", __name__)
+
+
+def local_today() -> dt.date:
+    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
+
+
+@bp.route("/dashboard")
+@login_required
+def index():
+    """Participants: progress and JP; facilitators: their cohorts; admins: all cohorts."""
+    user = current_user
+    overview = None
+    if user.has_role(Role.PARTICIPANT):
+        overview = participant_overview(
+            user, get_catalogue(), annual_target=current_app.config["LEANS_JP_ANNUAL_TARGET"],
+            today=local_today(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return render_template(
+        "dashboard/index.html",
+        overview=overview,
+        facilitated=facilitated_cohorts(user) if user.has_role(Role.FACILITATOR) else [],
+        admin_cohorts=all_cohorts() if user.has_role(Role.ADMIN) else [],
+        jp_minutes=current_app.config["LEANS_JP_MINUTES"],
+    )

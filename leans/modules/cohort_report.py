@@ -1,0 +1,127 @@
+"""A cohort's progress at a glance: one row per participant, filters, sorting, export rows."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from leans.content.model import Catalogue, Module
+from leans.extensions import db
+from leans.models import Cohort, Enrolment, User
+from leans.modules.models import LessonCompletion
+from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
+from leans.modules.services import training_modules
+
+SORT_KEYS = ("name", "unit", "progress", "activity")
+STATUS_LABELS_ID = {
+    Status.COMPLETE: "selesai", Status.IN_PROGRESS: "sedang berjalan",
+    Status.NOT_STARTED: "belum mulai", Status.LOCKED: "terkunci",
+}
+
+
+@dataclass(frozen=True)
+class ParticipantRow:
+    user: User
+    enrolment: Enrolment
+    progress: list[ModuleProgress]
+
+    @property
+    def overall_percent(self) -> int:
+        return overall_percent(self.progress)
+
+    @property
+    def jp_earned(self) -> float:
+        return sum(p.jp_earned for p in self.progress)
+
+    @property
+    def last_activity(self) -> dt.datetime | None:
+        times = [p.last_activity for p in self.progress if p.last_activity]
+        return max(times) if times else None
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.progress) and all(p.complete for p in self.progress)
+
+
+@dataclass(frozen=True)
+class CohortReport:
+    cohort: Cohort
+    modules: list[Module]
+    rows: list[ParticipantRow]
+
+    @property
+    def units(self) -> list[str]:
+        return sorted({row.user.unit for row in self.rows if row.user.unit})
+
+
+def cohort_report(cohort: Cohort, catalogue: Catalogue) -> CohortReport:
+    """Every active participant's progress, in two queries whatever the cohort's size."""
+    modules = training_modules(cohort, catalogue)
+    pairs = db.session.execute(
+        select(Enrolment, User).join(User, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
+        .order_by(User.full_name)).all()
+    facts: dict[int, dict[str, dict[str, dt.datetime]]] = {}
+    completions = db.session.execute(
+        select(LessonCompletion.enrolment_id, LessonCompletion.module_slug,
+               LessonCompletion.lesson_slug, LessonCompletion.completed_at)
+        .join(Enrolment, Enrolment.id == LessonCompletion.enrolment_id)
+        .where(Enrolment.cohort_id == cohort.id))
+    for enrolment_id, module_slug, lesson_slug, completed_at in completions:
+        if completed_at.tzinfo is None:
+            completed_at = completed_at.replace(tzinfo=dt.UTC)
+        facts.setdefault(enrolment_id, {}).setdefault(module_slug, {})[lesson_slug] = completed_at
+    rows = [ParticipantRow(user, enrolment, training_progress(modules, facts.get(enrolment.id, {})))
+            for enrolment, user in pairs]
+    return CohortReport(cohort, modules, rows)
+
+
+def filter_rows(rows: Sequence[ParticipantRow], *, unit: str = "", state: str = "",
+                stuck_days: int = 7, now: dt.datetime | None = None) -> list[ParticipantRow]:
+    """``state``: ``not_started`` (nothing done yet), ``stuck`` (unfinished and no activity for
+    ``stuck_days``), ``complete``; empty for all."""
+    now = now or dt.datetime.now(dt.UTC)
+    limit = now - dt.timedelta(days=stuck_days)
+    result = [row for row in rows if not unit or row.user.unit == unit]
+    if state == "not_started":
+        result = [row for row in result if row.last_activity is None]
+    elif state == "stuck":
+        result = [row for row in result if not row.complete
+                  and (row.last_activity or row.enrolment.enrolled_at) < limit]
+    elif state == "complete":
+        result = [row for row in result if row.complete]
+    return result
+
+
+def sort_rows(rows: Sequence[ParticipantRow], key: str, descending: bool = False
+              ) -> list[ParticipantRow]:
+    epoch = dt.datetime.min.replace(tzinfo=dt.UTC)
+    keys = {
+        "name": lambda r: r.user.full_name.lower(),
+        "unit": lambda r: ((r.user.unit or "").lower(), r.user.full_name.lower()),
+        "progress": lambda r: (r.overall_percent, r.user.full_name.lower()),
+        "activity": lambda r: (r.last_activity or epoch, r.user.full_name.lower()),
+    }
+    return sorted(rows, key=keys.get(key, keys["name"]), reverse=descending)
+
+
+def export_table(report: CohortReport, timezone: str) -> tuple[list[str], list[list]]:
+    """The documented export columns (docs/exports.md) and one row per participant."""
+    zone = ZoneInfo(timezone)
+    header = ["NIP", "Nama", "Unit"]
+    for module in report.modules:
+        header += [f"{module.slug} status", f"{module.slug} selesai"]
+    header += ["JP", "Persen"]
+    rows = []
+    for row in report.rows:
+        cells: list = [row.user.nip_display or "", row.user.full_name, row.user.unit or ""]
+        for progress in row.progress:
+            done = progress.completed_at.astimezone(zone).date() if progress.completed_at else None
+            cells += [STATUS_LABELS_ID[progress.status], done]
+        cells += [row.jp_earned, row.overall_percent]
+        rows.append(cells)
+    return header, rows

@@ -1,0 +1,91 @@
+"""Facilitators' and admins' view of a cohort's progress, a participant's detail, exports."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from leans.cohorts import can_manage_cohort, get_cohort_or_404
+from leans.content import get_catalogue
+from leans.extensions import db
+from leans.models import Cohort, Enrolment
+from leans.modules.cohort_report import (
+    SORT_KEYS,
+    CohortReport,
+    cohort_report,
+    export_table,
+    filter_rows,
+    sort_rows,
+)
+from leans.modules.progress import training_progress
+from leans.modules.services import load_facts, training_modules
+from leans.spreadsheets import to_csv, to_xlsx
+
+bp = Blueprint("cohort_progress", __name__)
+
+
+def managed_cohort(slug: str) -> Cohort:
+    """A cohort the current user facilitates or administers (403 for its participants)."""
+    cohort = get_cohort_or_404(slug, for_user=current_user)
+    if not can_manage_cohort(current_user, cohort):
+        abort(403)
+    return cohort
+
+
+def _filtered_report(cohort: Cohort) -> tuple[CohortReport, list, dict]:
+    args = {
+        "unit": request.args.get("unit", ""),
+        "state": request.args.get("state", ""),
+        "days": request.args.get("days", 7, type=int) or 7,
+        "sort": request.args.get("sort", "name"),
+        "desc": request.args.get("desc", "") == "1",
+    }
+    if args["sort"] not in SORT_KEYS:
+        args["sort"] = "name"
+    report = cohort_report(cohort, get_catalogue())
+    rows = filter_rows(report.rows, unit=args["unit"], state=args["state"],
+                       stuck_days=max(1, args["days"]))
+    return report, sort_rows(rows, args["sort"], args["desc"]), args
+
+
+@bp.route("/cohorts/<cohort_slug>/progress")
+@login_required
+def table(cohort_slug: str):
+    """Participants × modules with status and last activity; filters and sorting."""
+    report, rows, args = _filtered_report(managed_cohort(cohort_slug))
+    return render_template("modules/cohort_progress.html", report=report, rows=rows, args=args)
+
+
+@bp.route("/cohorts/<cohort_slug>/progress.<any(csv, xlsx):fmt>")
+@login_required
+def export(cohort_slug: str, fmt: str):
+    """The progress table as CSV or XLSX, with the columns documented in docs/exports.md."""
+    cohort = managed_cohort(cohort_slug)
+    report, rows, _args = _filtered_report(cohort)
+    header, cells = export_table(CohortReport(report.cohort, report.modules, rows),
+                                 current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    name = f"kemajuan-{cohort.slug}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = to_csv(header, cells), "text/csv; charset=utf-8"
+    else:
+        body = to_xlsx("Kemajuan", header, cells)
+        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+@bp.route("/cohorts/<cohort_slug>/participants/<int:user_id>")
+@login_required
+def participant(cohort_slug: str, user_id: int):
+    """One participant's progress in this cohort, module by module and lesson by lesson."""
+    cohort = managed_cohort(cohort_slug)
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id))
+    if enrolment is None:
+        abort(404)
+    modules = training_modules(cohort, get_catalogue())
+    facts = load_facts([enrolment.id]).get(enrolment.id, {})
+    return render_template("modules/participant_progress.html", cohort=cohort,
+                           enrolment=enrolment, person=enrolment.user,
+                           progress=training_progress(modules, facts), facts=facts)

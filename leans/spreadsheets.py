@@ -1,0 +1,63 @@
+"""CSV and XLSX writing for every export, safe against formula injection.
+
+A text cell starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is never written as a formula:
+in CSV it gets a leading apostrophe (OWASP's advice), in XLSX it is stored as typed text.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Iterable, Sequence
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Font
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+Cell = str | int | float | dt.date | None
+
+
+def csv_safe(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """UTF-8 with a BOM, so that Excel opens Indonesian names correctly."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([csv_safe(h) for h in header])
+    for row in rows:
+        writer.writerow(["" if v is None else csv_safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+    """One sheet with a bold, frozen header row; text cells are always stored as text."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for name in header:
+        cell = _cell(sheet, name)
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_cell(sheet, value) for value in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cell(sheet, value: Cell) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+    elif isinstance(value, dt.date):
+        cell.number_format = "yyyy-mm-dd"
+    return cell
