@@ -10,7 +10,6 @@ from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     Date,
-    DateTime,
     Enum,
     ForeignKey,
     Integer,
@@ -21,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leans.extensions import db
+from leans.extensions import UTCDateTime, db
 from leans.identity import format_nip, pangkat_label
 
 
@@ -80,8 +79,8 @@ class User(UserMixin, db.Model):
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     #: Preferred interface language (``id`` or ``en``).
     locale: Mapped[str | None] = mapped_column(String(8))
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
-    last_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     role_rows: Mapped[list[UserRole]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -152,7 +151,7 @@ class Cohort(db.Model):
     place: Mapped[str] = mapped_column(String(200), default="")
     #: A closed cohort is read-only for participants but keeps all data.
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     module_rows: Mapped[list[CohortModule]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan",
@@ -213,9 +212,9 @@ class Enrolment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    enrolled_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when unenrolled; ``None`` while the enrolment is active.
-    unenrolled_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    unenrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from leans.content.model import Catalogue, Module
 from leans.extensions import db
@@ -64,7 +65,7 @@ def cohort_report(cohort: Cohort, catalogue: Catalogue) -> CohortReport:
     pairs = db.session.execute(
         select(Enrolment, User).join(User, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
-        .order_by(User.full_name)).all()
+        .order_by(User.full_name).options(lazyload(User.role_rows))).all()
     facts: dict[int, dict[str, dict[str, dt.datetime]]] = {}
     completions = db.session.execute(
         select(LessonCompletion.enrolment_id, LessonCompletion.module_slug,
@@ -72,8 +73,6 @@ def cohort_report(cohort: Cohort, catalogue: Catalogue) -> CohortReport:
         .join(Enrolment, Enrolment.id == LessonCompletion.enrolment_id)
         .where(Enrolment.cohort_id == cohort.id))
     for enrolment_id, module_slug, lesson_slug, completed_at in completions:
-        if completed_at.tzinfo is None:
-            completed_at = completed_at.replace(tzinfo=dt.UTC)
         facts.setdefault(enrolment_id, {}).setdefault(module_slug, {})[lesson_slug] = completed_at
     rows = [ParticipantRow(user, enrolment, training_progress(modules, facts.get(enrolment.id, {})))
             for enrolment, user in pairs]

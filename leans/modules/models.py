@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leans.extensions import db
+from leans.extensions import UTCDateTime, db
 from leans.models import utcnow
 
 
@@ -26,4 +26,4 @@ class LessonCompletion(db.Model):
     module_slug: Mapped[str] = mapped_column(String(100))
     lesson_slug: Mapped[str] = mapped_column(String(100))
     #: When the participant marked the lesson done (first time; re-marking keeps it).
-    completed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    completed_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

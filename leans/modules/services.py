@@ -40,8 +40,6 @@ def load_facts(enrolment_ids: Iterable[int]) -> FactsByEnrolment:
                LessonCompletion.lesson_slug, LessonCompletion.completed_at)
         .where(LessonCompletion.enrolment_id.in_(ids)))
     for enrolment_id, module_slug, lesson_slug, completed_at in rows:
-        if completed_at.tzinfo is None:  # SQLite forgets the zone; we store UTC
-            completed_at = completed_at.replace(tzinfo=dt.UTC)
         facts[enrolment_id][module_slug][lesson_slug] = completed_at
     return facts
 
