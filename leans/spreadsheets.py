@@ -48,16 +48,17 @@ def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_cell(sheet, value) for value in row])
+        # Plain values are much faster; only text that could read as a formula is wrapped.
+        sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
+                      else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
 def _cell(sheet, value: Cell) -> WriteOnlyCell:
+    """A cell stored as typed text, never as a formula."""
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"
-    elif isinstance(value, dt.date):
-        cell.number_format = "yyyy-mm-dd"
     return cell

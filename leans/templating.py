@@ -8,12 +8,11 @@ from flask import Flask, request
 from flask_babel import format_date, format_decimal, get_locale, gettext
 from flask_login import current_user
 
-from leans.auth.forms import EmptyForm
 from leans.models import Role
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(Role=Role, empty_form=EmptyForm)
+    app.jinja_env.globals.update(Role=Role)
     app.jinja_env.filters["date_id"] = _format_date
     app.jinja_env.filters["jp"] = format_jp
     app.jinja_env.filters["duration"] = format_duration

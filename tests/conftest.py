@@ -23,7 +23,7 @@ from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
 
 PASSWORD = "kopi-sawah-jati-7"
-_CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
+_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def test_database_url(tmp_path_factory) -> str:

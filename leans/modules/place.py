@@ -5,13 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import abort, url_for
+from sqlalchemy import and_, select
+from sqlalchemy.orm import joinedload
 
-from leans.cohorts import can_manage_cohort, get_cohort_or_404
+from leans.cohorts import can_manage_cohort
 from leans.content import get_catalogue
 from leans.content.model import Lesson, Module
+from leans.extensions import db
 from leans.models import Cohort, Enrolment, User
 from leans.modules.progress import ModuleProgress, training_progress
-from leans.modules.services import active_enrolment, load_facts, training_modules
+from leans.modules.services import load_facts, training_modules
 
 
 @dataclass
@@ -71,9 +74,20 @@ class Place:
 
 
 def cohort_place(cohort_slug: str, user: User) -> Place:
-    """The training of a cohort as this user may read it: enrolled, or staff preview; else 404."""
-    cohort = get_cohort_or_404(cohort_slug, for_user=user)
-    enrolment = active_enrolment(user, cohort)
+    """The training of a cohort as this user may read it: enrolled, or staff preview; else 404.
+
+    The cohort and the user's enrolment come in one query: this runs on every lesson page.
+    """
+    row = db.session.execute(
+        select(Cohort, Enrolment)
+        .outerjoin(Enrolment, and_(Enrolment.cohort_id == Cohort.id,
+                                   Enrolment.user_id == user.id,
+                                   Enrolment.unenrolled_at.is_(None)))
+        .where(Cohort.slug == cohort_slug)
+        .options(joinedload(Cohort.module_rows))).unique().first()
+    if row is None:
+        abort(404)
+    cohort, enrolment = row
     if enrolment is None and not can_manage_cohort(user, cohort):
         abort(404)
     return Place(cohort, enrolment, training_modules(cohort, get_catalogue()))

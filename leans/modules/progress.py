@@ -11,6 +11,7 @@ import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from leans.content.model import Module
 
@@ -41,8 +42,17 @@ class ModuleProgress:
     done: frozenset[str]
     status: Status
     completed_at: dt.datetime | None
-    missing: tuple[Missing, ...]
     last_activity: dt.datetime | None
+    unmet_prerequisites: tuple[Module, ...] = ()
+
+    @cached_property
+    def missing(self) -> tuple[Missing, ...]:
+        """Each unmet rule, in the order to fix them (built only when a page asks)."""
+        missing = [Missing("prerequisite", m.slug, m.title) for m in self.unmet_prerequisites]
+        if "lessons" in self.module.completion:
+            missing += [Missing("lesson", lesson.slug, lesson.title)
+                        for lesson in self.module.lessons if lesson.slug not in self.done]
+        return tuple(missing)
 
     @property
     def lessons_total(self) -> int:
@@ -78,11 +88,8 @@ def module_progress(module: Module, facts: LessonFacts,
     existing = {lesson.slug for lesson in module.lessons}
     done = frozenset(slug for slug in facts if slug in existing)
     times = [facts[slug] for slug in done]
-    missing = [Missing("prerequisite", m.slug, m.title) for m in unmet_prerequisites]
-    if "lessons" in module.completion:
-        missing += [Missing("lesson", lesson.slug, lesson.title)
-                    for lesson in module.lessons if lesson.slug not in done]
-    complete = not missing and bool(existing)
+    lessons_met = "lessons" not in module.completion or len(done) == len(existing)
+    complete = not unmet_prerequisites and lessons_met and bool(existing)
     if unmet_prerequisites:
         status = Status.LOCKED
     elif complete:
@@ -94,7 +101,8 @@ def module_progress(module: Module, facts: LessonFacts,
     return ModuleProgress(
         module=module, done=done, status=status,
         completed_at=max(times) if complete and times else None,
-        missing=tuple(missing), last_activity=max(times) if times else None,
+        last_activity=max(times) if times else None,
+        unmet_prerequisites=tuple(unmet_prerequisites),
     )
 
 

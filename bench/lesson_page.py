@@ -1,0 +1,54 @@
+"""Benchmark: an authenticated lesson page under gunicorn vs a minimal Flask app (the ceiling).
+
+    .venv/bin/python bench/lesson_page.py [--seconds 10] [--connections 50] [--workers 4]
+
+Needs wrk (Debian: apt-get install -y wrk). Loads the demo into a throw-away SQLite database,
+logs in a participant through the real login form, then measures both apps with the same
+gunicorn settings. Target (issue 4): lesson page >= 50% of the ceiling's requests/s and
+p99 < 150 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+
+from common import BIN, ROOT, gunicorn, login, wrk
+
+LESSON = "/learn/angkatan-1/kepemimpinan-kolaboratif/memimpin-tanpa-kewenangan"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {"LEANS_ENV": "production", "LEANS_SECRET_KEY": "bench-" + "k" * 40,
+               "LEANS_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
+               "LEANS_INSTANCE_PATH": tmp}
+        subprocess.run([str(BIN / "leans"), "demo", "--force"], env={**os.environ, **env},
+                       check=True, capture_output=True)
+        with gunicorn("wsgi:app", env, args.workers) as base:
+            cookie = login(base, "fauzi", "leans-demo-2026")
+            lesson = wrk(base + LESSON, args.connections, args.seconds, cookie)
+        with gunicorn("hello:app", {}, args.workers, cwd=ROOT / "bench") as base:
+            hello = wrk(base + "/", args.connections, args.seconds)
+    ratio = lesson["rps"] / hello["rps"]
+    print(f"gunicorn --workers {args.workers}, wrk -c{args.connections} -d{args.seconds}s")
+    print(f"{'':18}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'non-2xx':>10}")
+    for name, result in (("lesson page", lesson), ("hello (ceiling)", hello)):
+        print(f"{name:18}{result['rps']:>10.0f}{result['p50']:>10.1f}{result['p99']:>10.1f}"
+              f"{result['non2xx']:>10}")
+    print(f"ratio lesson/hello: {ratio:.0%} (target >= 50%); lesson p99 {lesson['p99']:.0f} ms "
+          f"(target < 150 ms)")
+    ok = ratio >= 0.5 and lesson["p99"] < 150 and lesson["non2xx"] == 0
+    print("PASS" if ok else "FAIL")
+
+
+if __name__ == "__main__":
+    main()
