@@ -11,6 +11,7 @@ the real pages through Flask's test client (the whole request: auth, queries, re
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import random
 import shutil
 import statistics
@@ -23,16 +24,16 @@ import frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import ROOT  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, select  # noqa: E402
+from common import ROOT
+from flask_migrate import upgrade
+from sqlalchemy import insert, select
 
-from leans import create_app  # noqa: E402
-from leans.auth.passwords import hash_password  # noqa: E402
-from leans.content import get_catalogue  # noqa: E402
-from leans.extensions import db  # noqa: E402
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole  # noqa: E402
-from leans.modules.models import LessonCompletion  # noqa: E402
+from leans import create_app
+from leans.auth.passwords import hash_password
+from leans.content import get_catalogue
+from leans.extensions import db
+from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
+from leans.modules.models import LessonCompletion
 
 PASSWORD = "bench-password-2026"
 
@@ -51,8 +52,8 @@ def content_with_eight_modules(target: Path) -> Path:
 def populate(participants: int) -> None:
     password_hash = hash_password(PASSWORD)
     modules = list(get_catalogue().modules)
-    cohort = Cohort(slug="besar", name="Angkatan Besar", starts_on=__import__("datetime").date(
-        2026, 10, 5), ends_on=__import__("datetime").date(2026, 12, 18), place="BKPP")
+    cohort = Cohort(slug="besar", name="Angkatan Besar", starts_on=dt.date(
+        2026, 10, 5), ends_on=dt.date(2026, 12, 18), place="BKPP")
     cohort.set_modules([m.slug for m in modules])
     db.session.add(cohort)
     facilitator = User(username="fasil", full_name="Fasilitator", password_hash=password_hash)
@@ -62,12 +63,12 @@ def populate(participants: int) -> None:
     users = [{"username": f"p{n:05d}", "full_name": f"Peserta {n:05d}, S.Sos.",
               "password_hash": password_hash, "unit": f"Dinas {n % 25}", "active": True,
               "must_change_password": False, "session_version": 1,
-              "created_at": __import__("datetime").datetime.now(
-                  __import__("datetime").UTC)} for n in range(participants)]
+              "created_at": dt.datetime.now(
+                  dt.UTC)} for n in range(participants)]
     db.session.execute(insert(User), users)
     ids = db.session.scalars(select(User.id).where(User.username.like("p%"))).all()
     db.session.execute(insert(UserRole), [{"user_id": i, "role": Role.PARTICIPANT} for i in ids])
-    now = __import__("datetime").datetime.now(__import__("datetime").UTC)
+    now = dt.datetime.now(dt.UTC)
     db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": i,
                                             "enrolled_at": now} for i in ids])
     enrolments = db.session.scalars(select(Enrolment.id)).all()
