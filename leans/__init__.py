@@ -53,12 +53,23 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
-    from leans import auth, content, core, dashboard, demo, modules, templating, users_cli
+    from leans import (
+        assessments,
+        auth,
+        content,
+        core,
+        dashboard,
+        demo,
+        modules,
+        templating,
+        users_cli,
+    )
 
     templating.init_app(app)
     content.init_app(app)
     auth.init_app(app)
     core.init_app(app)
+    assessments.init_app(app)
     modules.init_app(app)
     dashboard.init_app(app)
     users_cli.init_app(app)

@@ -11,6 +11,7 @@ import datetime as dt
 import io
 from collections.abc import Iterable, Sequence
 
+from flask import Response
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -62,3 +63,17 @@ def _cell(sheet, value: Cell) -> WriteOnlyCell:
     if isinstance(value, str):
         cell.data_type = "s"
     return cell
+
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(filename: str, fmt: str, sheet_title: str, header: Sequence[str],
+             rows: Iterable[Sequence[Cell]]) -> Response:
+    """A CSV or XLSX file as an attachment."""
+    if fmt == "csv":
+        body, mimetype = to_csv(header, rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = to_xlsx(sheet_title, header, rows), XLSX_MIMETYPE
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, request
-from flask_babel import format_date, format_decimal, get_locale, gettext
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
 from leans.models import Role
@@ -14,6 +14,7 @@ from leans.models import Role
 def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(Role=Role)
     app.jinja_env.filters["date_id"] = _format_date
+    app.jinja_env.filters["datetime_id"] = _format_datetime
     app.jinja_env.filters["jp"] = format_jp
     app.jinja_env.filters["duration"] = format_duration
     app.context_processor(_page_context)
@@ -21,6 +22,10 @@ def init_app(app: Flask) -> None:
 
 def _format_date(value: dt.date | dt.datetime | None, style: str = "long") -> str:
     return format_date(value, style) if value else ""
+
+
+def _format_datetime(value: dt.datetime | None, style: str = "medium") -> str:
+    return format_datetime(value, style) if value else ""
 
 
 def format_jp(value: float) -> str:

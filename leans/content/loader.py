@@ -12,10 +12,12 @@ import yaml
 
 from leans.content.checks import check_body, check_prerequisites
 from leans.content.model import Catalogue, Lesson, Module, Problem
+from leans.content.quiz import load_quiz
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Completion rules a module may list; each is explained in docs/content-format.md.
-COMPLETION_RULES = ("lessons",)
+COMPLETION_RULES = ("lessons", "post_test")
+QUIZ_FILE = "quiz.yaml"
 MODULE_FILE = "module.md"
 IGNORED = {"README.md", MODULE_FILE}
 
@@ -165,13 +167,22 @@ def _load_module(folder: Path, problems: list[Problem]) -> tuple[Module, _Docume
     lessons = _load_lessons(folder, meta["slug"], problems)
     if not lessons:
         problems.append(Problem(path, 1, "module has no lessons: add at least one lesson file"))
+    quiz = None
+    if (folder / QUIZ_FILE).exists():
+        quiz, quiz_problems = load_quiz(folder / QUIZ_FILE)
+        problems.extend(quiz_problems)
+    completion = tuple(meta.get("completion") or ("lessons",))
+    if "post_test" in completion and (quiz is None or "post" not in quiz.use_as):
+        problems.append(Problem(path, doc.key_lines.get("completion", 1),
+                                f"completion rule 'post_test' needs a {QUIZ_FILE} used as "
+                                "post-test in this module"))
     module = Module(
         slug=meta["slug"], title=meta["title"], order=meta["order"], jp=meta["jp"],
         estimated_minutes=meta["estimated_minutes"], objectives=tuple(meta["objectives"]),
         prerequisites=tuple(meta.get("prerequisites") or ()),
         summary=meta.get("summary") or "", folder=folder, path=path, overview=doc.body,
         body_line=doc.body_line, lessons=tuple(lessons),
-        completion=tuple(meta.get("completion") or ("lessons",)),
+        completion=completion, quiz=quiz,
     )
     return module, doc
 

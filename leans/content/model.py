@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from leans.content.quiz import Quiz
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,12 @@ class Module:
     lessons: tuple[Lesson, ...] = ()
     #: Completion rules, from the front matter's ``completion`` (default: all lessons done).
     completion: tuple[str, ...] = ("lessons",)
+    #: The module's question bank (``quiz.yaml``), if it has one.
+    quiz: Quiz | None = None
+
+    def quiz_for(self, kind: str) -> Quiz | None:
+        """The bank if it serves as this kind of test (``pre`` or ``post``)."""
+        return self.quiz if self.quiz is not None and kind in self.quiz.use_as else None
 
     def lesson(self, slug: str) -> Lesson | None:
         return next((lesson for lesson in self.lessons if lesson.slug == slug), None)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import lazyload
 from leans.content.model import Catalogue, Module
 from leans.extensions import db
 from leans.models import Cohort, Enrolment, User
-from leans.modules.models import LessonCompletion
+from leans.modules.facts import load_cohort_facts
 from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
 from leans.modules.services import training_modules
 
@@ -66,14 +66,7 @@ def cohort_report(cohort: Cohort, catalogue: Catalogue) -> CohortReport:
         select(Enrolment, User).join(User, Enrolment.user_id == User.id)
         .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
         .order_by(User.full_name).options(lazyload(User.role_rows))).all()
-    facts: dict[int, dict[str, dict[str, dt.datetime]]] = {}
-    completions = db.session.execute(
-        select(LessonCompletion.enrolment_id, LessonCompletion.module_slug,
-               LessonCompletion.lesson_slug, LessonCompletion.completed_at)
-        .join(Enrolment, Enrolment.id == LessonCompletion.enrolment_id)
-        .where(Enrolment.cohort_id == cohort.id))
-    for enrolment_id, module_slug, lesson_slug, completed_at in completions:
-        facts.setdefault(enrolment_id, {}).setdefault(module_slug, {})[lesson_slug] = completed_at
+    facts = load_cohort_facts(cohort.id, catalogue)
     rows = [ParticipantRow(user, enrolment, training_progress(modules, facts.get(enrolment.id, {})))
             for enrolment, user in pairs]
     return CohortReport(cohort, modules, rows)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -18,9 +18,10 @@ from leans.modules.cohort_report import (
     filter_rows,
     sort_rows,
 )
+from leans.modules.facts import load_facts
 from leans.modules.progress import training_progress
-from leans.modules.services import load_facts, training_modules
-from leans.spreadsheets import to_csv, to_xlsx
+from leans.modules.services import training_modules
+from leans.spreadsheets import download
 
 bp = Blueprint("cohort_progress", __name__)
 
@@ -65,14 +66,7 @@ def export(cohort_slug: str, fmt: str):
     report, rows, _args = _filtered_report(cohort)
     header, cells = export_table(CohortReport(report.cohort, report.modules, rows),
                                  current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    name = f"kemajuan-{cohort.slug}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = to_csv(header, cells), "text/csv; charset=utf-8"
-    else:
-        body = to_xlsx("Kemajuan", header, cells)
-        mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype,
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return download(f"kemajuan-{cohort.slug}", fmt, "Kemajuan", header, cells)
 
 
 @bp.route("/cohorts/<cohort_slug>/participants/<int:user_id>")
@@ -84,8 +78,9 @@ def participant(cohort_slug: str, user_id: int):
         Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id))
     if enrolment is None:
         abort(404)
-    modules = training_modules(cohort, get_catalogue())
-    facts = load_facts([enrolment.id]).get(enrolment.id, {})
+    catalogue = get_catalogue()
+    modules = training_modules(cohort, catalogue)
+    facts = load_facts([enrolment.id], catalogue).get(enrolment.id, {})
     return render_template("modules/participant_progress.html", cohort=cohort,
                            enrolment=enrolment, person=enrolment.user,
                            progress=training_progress(modules, facts), facts=facts)

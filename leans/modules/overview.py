@@ -11,9 +11,10 @@ from sqlalchemy.orm import selectinload
 from leans.content.model import Catalogue, Lesson, Module
 from leans.extensions import db
 from leans.models import Cohort, Enrolment, User
+from leans.modules.facts import load_facts
 from leans.modules.ledger import JpSummary, credits, summarize
 from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
-from leans.modules.services import load_facts, training_modules
+from leans.modules.services import training_modules
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ def participant_overview(user: User, catalogue: Catalogue, *, annual_target: flo
     enrolments = list(db.session.scalars(
         select(Enrolment).where(Enrolment.user_id == user.id)
         .options(selectinload(Enrolment.cohort).selectinload(Cohort.module_rows))))
-    facts = load_facts(e.id for e in enrolments)
+    facts = load_facts((e.id for e in enrolments), catalogue)
     every: list[Training] = []
     for enrolment in enrolments:
         modules = training_modules(enrolment.cohort, catalogue)

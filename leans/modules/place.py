@@ -13,8 +13,9 @@ from leans.content import get_catalogue
 from leans.content.model import Lesson, Module
 from leans.extensions import db
 from leans.models import Cohort, Enrolment, User
+from leans.modules.facts import load_facts
 from leans.modules.progress import ModuleProgress, training_progress
-from leans.modules.services import load_facts, training_modules
+from leans.modules.services import training_modules
 
 
 @dataclass
@@ -47,7 +48,8 @@ class Place:
         return url_for("modules.catalogue", cohort_slug=self.cohort.slug)
 
     def progress(self) -> list[ModuleProgress]:
-        facts = load_facts([self.enrolment.id])[self.enrolment.id] if self.enrolment else {}
+        facts = (load_facts([self.enrolment.id], get_catalogue())[self.enrolment.id]
+                 if self.enrolment else {})
         return training_progress(self.modules, facts)
 
     def find(self, module_slug: str, lesson_slug: str | None = None

@@ -10,13 +10,25 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from leans.content.model import Module
 
 #: lesson slug -> when it was marked done
 LessonFacts = Mapping[str, dt.datetime]
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    """What was recorded for one module of one training."""
+
+    lessons: LessonFacts = field(default_factory=dict)
+    #: When the post-test rule was met (per the bank's best/last policy), if it was.
+    post_test_passed_at: dt.datetime | None = None
+
+
+NO_FACTS = ModuleFacts()
 
 
 class Status(enum.StrEnum):
@@ -30,7 +42,8 @@ class Status(enum.StrEnum):
 class Missing:
     """One unmet completion rule, with what the template needs to explain and link it."""
 
-    #: ``prerequisite`` (module slug/title) or ``lesson`` (lesson slug/title).
+    #: ``prerequisite`` (module slug/title), ``lesson`` (lesson slug/title) or ``post_test``
+    #: (module slug/title).
     kind: str
     slug: str
     title: str
@@ -44,6 +57,7 @@ class ModuleProgress:
     completed_at: dt.datetime | None
     last_activity: dt.datetime | None
     unmet_prerequisites: tuple[Module, ...] = ()
+    post_test_passed: bool = False
 
     @cached_property
     def missing(self) -> tuple[Missing, ...]:
@@ -52,6 +66,8 @@ class ModuleProgress:
         if "lessons" in self.module.completion:
             missing += [Missing("lesson", lesson.slug, lesson.title)
                         for lesson in self.module.lessons if lesson.slug not in self.done]
+        if "post_test" in self.module.completion and not self.post_test_passed:
+            missing.append(Missing("post_test", self.module.slug, self.module.title))
         return tuple(missing)
 
     @property
@@ -63,10 +79,20 @@ class ModuleProgress:
         return len(self.done)
 
     @property
+    def steps_total(self) -> int:
+        """What the rules count: each lesson, plus the post-test when it is a rule."""
+        return self.lessons_total + ("post_test" in self.module.completion)
+
+    @property
+    def steps_done(self) -> int:
+        return self.lessons_done + ("post_test" in self.module.completion
+                                    and self.post_test_passed)
+
+    @property
     def percent(self) -> int:
-        if not self.lessons_total:
+        if not self.steps_total:
             return 100 if self.status is Status.COMPLETE else 0
-        return min(100, self.lessons_done * 100 // self.lessons_total)
+        return min(100, self.steps_done * 100 // self.steps_total)
 
     @property
     def complete(self) -> bool:
@@ -82,14 +108,18 @@ class ModuleProgress:
                      if lesson.slug not in self.done), None)
 
 
-def module_progress(module: Module, facts: LessonFacts,
+def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
                     unmet_prerequisites: Sequence[Module] = ()) -> ModuleProgress:
     """Apply the module's completion rules to the facts."""
     existing = {lesson.slug for lesson in module.lessons}
-    done = frozenset(slug for slug in facts if slug in existing)
-    times = [facts[slug] for slug in done]
+    done = frozenset(slug for slug in facts.lessons if slug in existing)
+    times = [facts.lessons[slug] for slug in done]
     lessons_met = "lessons" not in module.completion or len(done) == len(existing)
-    complete = not unmet_prerequisites and lessons_met and bool(existing)
+    post_passed = facts.post_test_passed_at is not None
+    post_met = "post_test" not in module.completion or post_passed
+    if "post_test" in module.completion and post_passed:
+        times.append(facts.post_test_passed_at)
+    complete = not unmet_prerequisites and lessons_met and post_met and bool(existing)
     if unmet_prerequisites:
         status = Status.LOCKED
     elif complete:
@@ -102,12 +132,12 @@ def module_progress(module: Module, facts: LessonFacts,
         module=module, done=done, status=status,
         completed_at=max(times) if complete and times else None,
         last_activity=max(times) if times else None,
-        unmet_prerequisites=tuple(unmet_prerequisites),
+        unmet_prerequisites=tuple(unmet_prerequisites), post_test_passed=post_passed,
     )
 
 
 def training_progress(modules: Sequence[Module],
-                      facts: Mapping[str, LessonFacts]) -> list[ModuleProgress]:
+                      facts: Mapping[str, ModuleFacts]) -> list[ModuleProgress]:
     """Progress of every module of a training, in order; prerequisites are those modules of
     the same training that are not complete (a prerequisite the training does not use is
     ignored)."""
@@ -122,14 +152,14 @@ def training_progress(modules: Sequence[Module],
             if slug in by_slug and slug not in seen
             and not progress_of(by_slug[slug], seen | {module.slug}).complete
         ]
-        results[module.slug] = module_progress(module, facts.get(module.slug, {}), unmet)
+        results[module.slug] = module_progress(module, facts.get(module.slug, NO_FACTS), unmet)
         return results[module.slug]
 
     return [progress_of(module) for module in modules]
 
 
 def overall_percent(progress: Sequence[ModuleProgress]) -> int:
-    """Share of all lessons of the training that are done (0-100)."""
-    total = sum(p.lessons_total for p in progress)
-    done = sum(p.lessons_done for p in progress)
+    """Share of all steps (lessons and post-tests) of the training that are done (0-100)."""
+    total = sum(p.steps_total for p in progress)
+    done = sum(p.steps_done for p in progress)
     return min(100, done * 100 // total) if total else 0

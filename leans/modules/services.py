@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable
-
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,9 +9,6 @@ from leans.content.model import Catalogue, Module
 from leans.extensions import db
 from leans.models import Cohort, Enrolment, User, utcnow
 from leans.modules.models import LessonCompletion
-
-#: enrolment id -> module slug -> lesson slug -> completed at
-FactsByEnrolment = dict[int, dict[str, dict[str, dt.datetime]]]
 
 
 def training_modules(cohort: Cohort, catalogue: Catalogue) -> list[Module]:
@@ -27,21 +20,6 @@ def active_enrolment(user: User, cohort: Cohort) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(
         Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
         Enrolment.unenrolled_at.is_(None)))
-
-
-def load_facts(enrolment_ids: Iterable[int]) -> FactsByEnrolment:
-    """Every lesson completion of these enrolments, in one query."""
-    ids = list(enrolment_ids)
-    facts: FactsByEnrolment = defaultdict(lambda: defaultdict(dict))
-    if not ids:
-        return facts
-    rows = db.session.execute(
-        select(LessonCompletion.enrolment_id, LessonCompletion.module_slug,
-               LessonCompletion.lesson_slug, LessonCompletion.completed_at)
-        .where(LessonCompletion.enrolment_id.in_(ids)))
-    for enrolment_id, module_slug, lesson_slug, completed_at in rows:
-        facts[enrolment_id][module_slug][lesson_slug] = completed_at
-    return facts
 
 
 def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -> bool:

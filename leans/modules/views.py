@@ -22,6 +22,7 @@ from leans.extensions import db
 from leans.models import Role
 from leans.modules.place import Place, cohort_place, preview_place
 from leans.modules.progress import Status
+from leans.modules.quiz_views import quiz_state
 from leans.modules.services import mark_lesson_done
 
 bp = Blueprint("modules", __name__)
@@ -39,8 +40,9 @@ def _render_module(place: Place, module_slug: str):
     module, _lesson = place.find(module_slug)
     progress = {p.module.slug: p for p in place.progress()}[module.slug]
     overview = get_store().render_overview(module, _file_url)
+    tests = quiz_state(place, module, progress) if module.quiz else None
     return render_template("modules/module.html", place=place, module=module,
-                           progress=progress, overview=overview)
+                           progress=progress, overview=overview, tests=tests)
 
 
 def _render_lesson(place: Place, module_slug: str, lesson_slug: str):

@@ -7,7 +7,13 @@ from pathlib import Path
 
 from leans.content.model import Lesson, Module
 from leans.modules.ledger import JpCredit, credits, summarize
-from leans.modules.progress import Status, module_progress, overall_percent, training_progress
+from leans.modules.progress import (
+    ModuleFacts,
+    Status,
+    module_progress,
+    overall_percent,
+    training_progress,
+)
 
 T0 = dt.datetime(2026, 10, 6, 3, tzinfo=dt.UTC)
 
@@ -23,18 +29,22 @@ def make_module(slug: str, lessons: list[str], jp: float = 3, prerequisites=(),
     )
 
 
+def F(lessons: dict, post: dt.datetime | None = None) -> ModuleFacts:  # noqa: N802
+    return ModuleFacts(lessons, post)
+
+
 def at(days: float) -> dt.datetime:
     return T0 + dt.timedelta(days=days)
 
 
 def test_status_follows_the_facts():
     module = make_module("m", ["a", "b", "c"])
-    assert module_progress(module, {}).status is Status.NOT_STARTED
-    partial = module_progress(module, {"a": at(0)})
+    assert module_progress(module, F({})).status is Status.NOT_STARTED
+    partial = module_progress(module, F({"a": at(0)}))
     assert partial.status is Status.IN_PROGRESS and partial.percent == 33
     assert [m.slug for m in partial.missing] == ["b", "c"]
     assert partial.next_lesson_slug() == "b"
-    done = module_progress(module, {"a": at(0), "c": at(5), "b": at(2)})
+    done = module_progress(module, F({"a": at(0), "c": at(5), "b": at(2)}))
     assert done.status is Status.COMPLETE and done.percent == 100
     assert done.completed_at == at(5) and done.missing == () and done.jp_earned == 3
 
@@ -42,20 +52,20 @@ def test_status_follows_the_facts():
 def test_a_removed_lesson_no_longer_counts_and_nothing_exceeds_100():
     before = make_module("m", ["a", "b", "c"])
     facts = {"a": at(0), "b": at(1), "c": at(2)}
-    assert module_progress(before, facts).complete
+    assert module_progress(before, F(facts)).complete
     after = make_module("m", ["a", "b"])  # lesson c removed from the content
-    progress = module_progress(after, facts)
+    progress = module_progress(after, F(facts))
     assert progress.lessons_done == 2 and progress.percent == 100
     assert progress.completed_at == at(1)  # the removed lesson's date no longer counts
     grown = make_module("m", ["a", "b", "c", "d"])  # a lesson added: completion recomputed
-    progress = module_progress(grown, facts)
+    progress = module_progress(grown, F(facts))
     assert not progress.complete and progress.percent == 75
     assert [m.slug for m in progress.missing] == ["d"]
 
 
 def test_facts_for_unknown_lessons_are_ignored():
     module = make_module("m", ["a"])
-    progress = module_progress(module, {"a": at(0), "hantu": at(1), "lain": at(2)})
+    progress = module_progress(module, F({"a": at(0), "hantu": at(1), "lain": at(2)}))
     assert progress.lessons_done == 1 and progress.percent == 100
     assert overall_percent([progress]) == 100
 
@@ -63,12 +73,12 @@ def test_facts_for_unknown_lessons_are_ignored():
 def test_prerequisites_lock_until_complete_and_only_within_the_training():
     first = make_module("satu", ["a", "b"])
     second = make_module("dua", ["c"], prerequisites=["satu", "tidak-dipakai"])
-    progress = training_progress([first, second], {"satu": {"a": at(0)}, "dua": {"c": at(1)}})
+    progress = training_progress([first, second], {"satu": F({"a": at(0)}), "dua": F({"c": at(1)})})
     assert progress[1].status is Status.LOCKED
     assert [(m.kind, m.slug) for m in progress[1].missing] == [("prerequisite", "satu")]
     assert not progress[1].complete and progress[1].jp_earned == 0
     progress = training_progress([first, second],
-                                 {"satu": {"a": at(0), "b": at(1)}, "dua": {"c": at(2)}})
+                                 {"satu": F({"a": at(0), "b": at(1)}), "dua": F({"c": at(2)})})
     assert [p.status for p in progress] == [Status.COMPLETE, Status.COMPLETE]
 
 
@@ -81,16 +91,16 @@ def test_a_prerequisite_cycle_does_not_hang():
 
 def test_overall_percent_counts_lessons_across_modules():
     one, two = make_module("satu", ["a", "b", "c"]), make_module("dua", ["d"])
-    progress = training_progress([one, two], {"satu": {"a": at(0)}, "dua": {"d": at(1)}})
+    progress = training_progress([one, two], {"satu": F({"a": at(0)}), "dua": F({"d": at(1)})})
     assert overall_percent(progress) == 50
 
 
 def test_jp_is_credited_on_completion_and_totalled_per_year_across_trainings():
     first = training_progress([make_module("a", ["x"], jp=3), make_module("b", ["y"], jp=4)],
-                              {"a": {"x": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)},
-                               "b": {"y": dt.datetime(2025, 12, 1, tzinfo=dt.UTC)}})
+                              {"a": F({"x": dt.datetime(2026, 3, 1, tzinfo=dt.UTC)}),
+                               "b": F({"y": dt.datetime(2025, 12, 1, tzinfo=dt.UTC)})})
     second = training_progress([make_module("c", ["z"], jp=5), make_module("d", ["w"], jp=2)],
-                               {"c": {"z": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)}})
+                               {"c": F({"z": dt.datetime(2026, 11, 1, tzinfo=dt.UTC)})})
     ledger = credits("Angkatan I", first) + credits("Angkatan II", second)
     assert sorted(c.jp for c in ledger) == [3, 4, 5]
     summary = summarize(second, ledger, annual_target=20, today=dt.date(2026, 11, 28),
@@ -108,3 +118,16 @@ def test_the_year_of_a_credit_is_the_local_year():
     summary_2026 = summarize([], [late], annual_target=20, today=dt.date(2026, 12, 31),
                              timezone="Asia/Jakarta")
     assert summary_2026.this_year == 0
+
+
+def test_post_test_rule_needs_a_pass_and_dates_completion():
+    module = make_module("m", ["a", "b"], completion=("lessons", "post_test"))
+    lessons = {"a": at(0), "b": at(1)}
+    waiting = module_progress(module, F(lessons))
+    assert waiting.status is Status.IN_PROGRESS and waiting.percent == 66
+    assert [(m.kind, m.slug) for m in waiting.missing] == [("post_test", "m")]
+    passed = module_progress(module, F(lessons, post=at(3)))
+    assert passed.complete and passed.completed_at == at(3) and passed.percent == 100
+    only_test = module_progress(module, F({}, post=at(3)))  # passing alone is not enough
+    assert not only_test.complete
+    assert [m.kind for m in only_test.missing] == ["lesson", "lesson"]

@@ -1,0 +1,202 @@
+"""Question banks (``quiz.yaml`` next to a module): loading and checking, with file:line."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leans.content.model import Problem
+
+QUESTION_TYPES = ("single", "multiple", "truefalse")
+SCORINGS = ("partial", "all_or_nothing")
+USES = ("pre", "post")
+SCORE_POLICIES = ("best", "last")
+TRUE_FALSE_LABELS = ("Benar", "Salah")
+_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class Option:
+    text: str
+    correct: bool
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    text: str
+    options: tuple[Option, ...]
+    explanation: str
+    #: ``partial`` or ``all_or_nothing`` for multiple choice; ``exact`` otherwise.
+    scoring: str
+
+
+@dataclass(frozen=True)
+class Quiz:
+    path: Path
+    pass_mark: int
+    draw: int
+    shuffle: bool
+    attempts: int
+    score_policy: str
+    use_as: frozenset[str]
+    time_limit_minutes: int | None
+    questions: tuple[Question, ...]
+    #: SHA-256 of the file, stored with each attempt.
+    version: str
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+
+class _LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping and of each of its keys (1-based)."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value
+                                if isinstance(key, yaml.ScalarNode)}
+        return mapping
+
+
+class _Checker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def field(self, data: dict, name: str, kind: type | tuple, *, required: bool = True,
+              default: Any = None, check=None, hint: str = "") -> Any:
+        line = data["__lines__"].get(name, data["__line__"])
+        if name not in data or data[name] is None:
+            if required:
+                self.add(data["__line__"], f"required field '{name}' is missing")
+            return default
+        value = data[name]
+        bad_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple)
+                                                            else (kind,))
+        if not isinstance(value, kind) or bad_bool or (check and not check(value)):
+            self.add(line, f"field '{name}' {hint or 'has the wrong type'} (got {value!r})")
+            return default
+        return value
+
+    def unknown(self, data: dict, known: tuple[str, ...], where: str) -> None:
+        for key, line in data["__lines__"].items():
+            if key not in known:
+                self.add(line, f"unknown field '{key}' in {where} (known: {', '.join(known)})")
+
+
+def _options(checker: _Checker, data: dict, qtype: str) -> tuple[Option, ...]:
+    if qtype == "truefalse":
+        answer = checker.field(data, "answer", bool, hint="must be true or false")
+        if answer is None:
+            return ()
+        return (Option(TRUE_FALSE_LABELS[0], answer), Option(TRUE_FALSE_LABELS[1], not answer))
+    raw = checker.field(data, "options", list, check=lambda v: 2 <= len(v) <= 6,
+                        hint="must be a list of 2 to 6 options")
+    options = []
+    for item in raw or []:
+        if not isinstance(item, dict):
+            checker.add(data["__lines__"].get("options", data["__line__"]),
+                        "each option must have 'text' (and 'correct: true' if right)")
+            continue
+        checker.unknown(item, ("text", "correct"), "an option")
+        text = checker.field(item, "text", str, check=str.strip, hint="must be non-empty text")
+        correct = checker.field(item, "correct", bool, required=False, default=False,
+                                hint="must be true or false")
+        if text:
+            options.append(Option(text.strip(), correct))
+    right = sum(option.correct for option in options)
+    line = data["__lines__"].get("options", data["__line__"])
+    if raw and qtype == "single" and right != 1:
+        checker.add(line, f"a single-choice question needs exactly one correct option, "
+                          f"this one has {right}")
+    if raw and qtype == "multiple" and not 1 <= right < len(options):
+        checker.add(line, "a multiple-choice question needs at least one correct and one "
+                          "incorrect option")
+    return tuple(options)
+
+
+def _question(checker: _Checker, data: Any, index: int, line: int) -> Question | None:
+    if not isinstance(data, dict):
+        checker.add(line, f"question {index} must be a mapping with id, type, text, ...")
+        return None
+    checker.unknown(data, ("id", "type", "text", "options", "answer", "scoring",
+                           "explanation"), f"question {index}")
+    qid = checker.field(data, "id", str, check=_ID_RE.match, hint="must be a-z, 0-9 and '-'")
+    qtype = checker.field(data, "type", str, check=lambda v: v in QUESTION_TYPES,
+                          hint=f"must be one of {', '.join(QUESTION_TYPES)}")
+    text = checker.field(data, "text", str, check=str.strip, hint="must be non-empty text")
+    explanation = checker.field(data, "explanation", str, check=str.strip,
+                                hint="must be non-empty text")
+    scoring = "exact"
+    if qtype == "multiple":
+        scoring = checker.field(data, "scoring", str, check=lambda v: v in SCORINGS,
+                                hint=f"must be one of {', '.join(SCORINGS)}")
+    elif "scoring" in data:
+        checker.add(data["__lines__"]["scoring"], "'scoring' applies to multiple-choice only")
+    options = _options(checker, data, qtype) if qtype else ()
+    if None in (qid, qtype, text, explanation, scoring) or not options:
+        return None
+    return Question(qid, qtype, text.strip(), options, explanation.strip(), scoring)
+
+
+def load_quiz(path: Path) -> tuple[Quiz | None, list[Problem]]:
+    """Load and check one bank; returns the quiz (None if unusable) and its problems."""
+    checker = _Checker(path)
+    raw_text = path.read_bytes()
+    try:
+        data = yaml.load(raw_text.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        checker.add(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}")
+        return None, checker.problems
+    if not isinstance(data, dict):
+        checker.add(1, "a question bank must be a mapping with settings and 'questions'")
+        return None, checker.problems
+    checker.unknown(data, ("pass_mark", "draw", "shuffle", "attempts", "score", "use_as",
+                           "time_limit_minutes", "questions"), "the bank")
+    positive = {"check": lambda v: v > 0, "hint": "must be a whole number greater than 0"}
+    pass_mark = checker.field(data, "pass_mark", int, check=lambda v: 1 <= v <= 100,
+                              hint="must be a whole number from 1 to 100")
+    draw = checker.field(data, "draw", int, **positive)
+    shuffle = checker.field(data, "shuffle", bool, required=False, default=True,
+                            hint="must be true or false")
+    attempts = checker.field(data, "attempts", int, required=False, default=3, **positive)
+    policy = checker.field(data, "score", str, required=False, default="best",
+                           check=lambda v: v in SCORE_POLICIES, hint="must be best or last")
+    use_as = checker.field(data, "use_as", list, required=False, default=list(USES),
+                           check=lambda v: v and all(u in USES for u in v),
+                           hint="must be a list of pre and/or post")
+    limit = checker.field(data, "time_limit_minutes", int, required=False, **positive)
+    raw_questions = checker.field(data, "questions", list, check=bool,
+                                  hint="must be a non-empty list")
+    questions, seen = [], {}
+    for index, item in enumerate(raw_questions or [], 1):
+        line = item.get("__line__", data["__line__"]) if isinstance(item, dict) else 1
+        question = _question(checker, item, index, line)
+        if question is None:
+            continue
+        if question.id in seen:
+            checker.add(item["__lines__"].get("id", line),
+                        f"duplicate question id '{question.id}' (also on line {seen[question.id]})")
+            continue
+        seen[question.id] = item["__lines__"].get("id", line)
+        questions.append(question)
+    if draw and raw_questions and draw > len(raw_questions):
+        checker.add(data["__lines__"]["draw"], f"draw is {draw} but the bank has only "
+                                               f"{len(raw_questions)} questions")
+    if checker.problems:
+        return None, checker.problems
+    quiz = Quiz(path, pass_mark, draw, shuffle, attempts, policy, frozenset(use_as), limit,
+                tuple(questions), hashlib.sha256(raw_text).hexdigest())
+    return quiz, []
