@@ -7,6 +7,7 @@ Running it twice gives the same data: records are matched by username and cohort
 from __future__ import annotations
 
 import datetime as dt
+import random
 from dataclasses import dataclass
 
 import click
@@ -14,8 +15,11 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from leans.assessments.models import QuizAttempt
+from leans.assessments.scoring import draw, score_attempt
 from leans.auth.services import create_user
 from leans.content import get_catalogue
+from leans.content.model import Module
 from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
 from leans.modules.models import LessonCompletion
@@ -195,6 +199,80 @@ def _record_progress(cohort: Cohort, users: list[User]) -> None:
                                             lesson_slug=lesson_slug, completed_at=at))
 
 
+#: (username, module order) whose first post-test attempt failed; everyone else passes at once.
+FAILED_FIRST = {("budi", 2), ("rina", 1), ("kholis", 3), ("suparno", 2), ("wahyu", 5)}
+
+
+def _answers(questions: list[dict], rng: random.Random, skill: float) -> dict[str, list[int]]:
+    """Answers a participant of this skill might give: each question right with that chance."""
+    answers = {}
+    for position, question in enumerate(questions):
+        right = [i for i, o in enumerate(question["options"]) if o["correct"]]
+        wrong = [i for i, o in enumerate(question["options"]) if not o["correct"]]
+        if rng.random() < skill:
+            answers[str(position)] = right
+        elif question["type"] == "multiple":
+            answers[str(position)] = sorted({right[0], rng.choice(wrong)})
+        else:
+            answers[str(position)] = [rng.choice(wrong)]
+    return answers
+
+
+def _attempt(enrolment: Enrolment, module: Module, kind: str, number: int,
+             at: dt.datetime, pass_wanted: bool | None) -> QuizAttempt:
+    """A submitted attempt with realistic answers; retried draws until the outcome fits."""
+    quiz = module.quiz
+    rng = random.Random(f"{enrolment.user.username}/{module.slug}/{kind}/{number}")  # noqa: S311
+    skill = {"pre": 0.45, "post": 0.85 if pass_wanted else 0.45}[kind]
+    for _ in range(50):
+        seed = rng.randrange(2**40)
+        questions = draw(quiz, seed)
+        answers = _answers(questions, rng, skill)
+        percent, _points = score_attempt(questions, answers)
+        if pass_wanted is None or (percent >= quiz.pass_mark) == pass_wanted:
+            break
+    return QuizAttempt(
+        enrolment_id=enrolment.id, module_slug=module.slug, kind=kind, number=number,
+        seed=seed, bank_version=quiz.version, questions=questions, pass_mark=quiz.pass_mark,
+        started_at=at - dt.timedelta(minutes=12), submitted_at=at, answers=answers,
+        score=percent, passed=percent >= quiz.pass_mark)
+
+
+def _record_tests(cohort: Cohort, users: list[User]) -> None:
+    """A pre-test before each module a participant began; post-tests after each module they
+    finished, except the last one of those still waiting for its post-test."""
+    enrolments = {e.user_id: e for e in cohort.enrolments}
+    existing = {(a.enrolment_id, a.module_slug, a.kind) for a in db.session.scalars(
+        select(QuizAttempt).join(Enrolment).where(Enrolment.cohort_id == cohort.id))}
+    for user in users:
+        enrolment = enrolments.get(user.id)
+        count = PROGRESS.get(user.username, (0, 0, 0))[0]
+        if enrolment is None or count == 0:
+            continue
+        done = {(c.module_slug, c.lesson_slug): c.completed_at for c in db.session.scalars(
+            select(LessonCompletion).where(LessonCompletion.enrolment_id == enrolment.id))}
+        for module in training_modules(cohort, get_catalogue()):
+            times = [done[(module.slug, lesson.slug)] for lesson in module.lessons
+                     if (module.slug, lesson.slug) in done]
+            if not times or module.quiz is None:
+                continue
+            if (enrolment.id, module.slug, "pre") not in existing:
+                db.session.add(_attempt(enrolment, module, "pre", 1,
+                                        min(times) - dt.timedelta(hours=1), None))
+            finished = len(times) == len(module.lessons)
+            waiting = finished and count % 9 == 0 and module.order == max(
+                m.order for m in training_modules(cohort, get_catalogue())
+                if all((m.slug, lesson.slug) in done for lesson in m.lessons))
+            if not finished or waiting or (enrolment.id, module.slug, "post") in existing:
+                continue
+            at = max(times) + dt.timedelta(hours=2)
+            number = 1
+            if (user.username, module.order) in FAILED_FIRST:
+                db.session.add(_attempt(enrolment, module, "post", 1, at, False))
+                number, at = 2, at + dt.timedelta(days=1)
+            db.session.add(_attempt(enrolment, module, "post", number, at, True))
+
+
 def load_demo() -> list[DemoPerson]:
     """Create or refresh the demo; returns the people whose logins to print."""
     users = [_upsert_person(person) for person in PEOPLE]
@@ -202,6 +280,8 @@ def load_demo() -> list[DemoPerson]:
     _link(cohort, users)
     db.session.flush()
     _record_progress(cohort, users)
+    db.session.flush()
+    _record_tests(cohort, users)
     db.session.commit()
     return PEOPLE
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from conftest import post_form
 from openpyxl import load_workbook
+from quizkit import pass_post_test
 from sqlalchemy import func, select
 
 from leans.extensions import db
@@ -98,6 +99,10 @@ def test_module_page_explains_what_is_missing_then_completion(client, auth, coho
     assert lesson_url(M1[3]) in missing and lesson_url(M1[0]) not in missing
     mark(client, M1[3])
     page = client.get(f"/learn/angkatan-1/{MODULES[0]}/").get_data(as_text=True)
+    missing = page.split("Yang masih kurang")[1].split("</section>")[0]
+    assert "Lulus post-test" in missing and lesson_url(M1[3]) not in missing
+    pass_post_test(client, "angkatan-1", MODULES[0])
+    page = client.get(f"/learn/angkatan-1/{MODULES[0]}/").get_data(as_text=True)
     assert "Yang masih kurang" not in page and "3 JP sudah dihitung" in page
 
 
@@ -105,8 +110,9 @@ def test_dashboard_shows_progress_and_jp(client, auth, cohort):
     auth.login("peserta")
     for lesson in M1:
         mark(client, lesson)
+    pass_post_test(client, "angkatan-1", MODULES[0])
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "50%" in page  # 4 of 8 lessons
+    assert "50%" in page  # 4 lessons + 1 post-test of 8 lessons + 2 post-tests
     assert "3 JP" in page and "dari standar 20 JP per tahun" in page
     assert "Masih kurang 17 JP tahun ini." in page
 
@@ -171,6 +177,7 @@ def test_exports_have_the_documented_columns_and_values(client, auth, cohort):
     auth.login("peserta")
     for lesson in M1:
         mark(client, lesson)
+    pass_post_test(client, "angkatan-1", MODULES[0])
     auth.logout()
     auth.login("fasil")
     header = ["NIP", "Nama", "Unit",
