@@ -59,6 +59,21 @@ def app(tmp_path_factory):
     return app
 
 
+@pytest.fixture
+def content_app(app):
+    """Factory: an app on another content folder (reloaded at once), same test database."""
+
+    def factory(root) -> object:
+        other = create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(root),
+                            "LEANS_CONTENT_RELOAD_SECONDS": 0,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
+        other.test_client_class = app.test_client_class
+        return other
+
+    return factory
+
+
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     """Each test starts with empty tables and its own app context."""

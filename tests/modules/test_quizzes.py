@@ -11,7 +11,6 @@ from contentkit import lesson_meta, module_meta, write_module
 from quizkit import write_bank
 from sqlalchemy import func, select
 
-from leans import create_app
 from leans.assessments.models import QuizAttempt
 from leans.extensions import db
 from leans.models import Role
@@ -24,7 +23,7 @@ HALF_RIGHT = {"q0": "0", "q1": ["0"], "q2": ["0"], "q3": "0", "q4": "0"}  # 1+.5
 
 
 @pytest.fixture
-def quiz_app(tmp_path, app):
+def quiz_app(tmp_path, content_app):
     root = tmp_path / "content"
     folder = write_module(root, "01-satu", module_meta("satu", 1, completion=["lessons",
                                                                              "post_test"]), {
@@ -32,12 +31,7 @@ def quiz_app(tmp_path, app):
         "02-b.md": (lesson_meta("b", 2), "Teks B.\n"),
     })
     write_bank(folder, draw=5, shuffle="false", attempts=2)
-    quiz_app = create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(root),
-                           "LEANS_CONTENT_RELOAD_SECONDS": 0,
-                           "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                           "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    quiz_app.test_client_class = app.test_client_class
-    return quiz_app, folder
+    return content_app(root), folder
 
 
 @pytest.fixture

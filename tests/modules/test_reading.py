@@ -112,17 +112,12 @@ def test_staff_preview_of_a_cohort_records_nothing(client, auth, people):
 
 
 @pytest.fixture
-def small_app(tmp_path, app):
+def small_app(tmp_path, content_app):
     """An app on a small content tree that reloads at once."""
     root = small_tree(tmp_path / "content")
     write_doc(root / "modules/01-satu/gambar/peta.svg", {}, "")  # any file; checked by name
     (root / "modules/01-satu/gambar/peta.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg"/>')
-    small = create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(root),
-                        "LEANS_CONTENT_RELOAD_SECONDS": 0,
-                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
-    small.test_client_class = app.test_client_class
-    return small, root
+    return content_app(root), root
 
 
 def test_lesson_links_and_images_resolve(small_app, make_user, make_cohort):
