@@ -81,3 +81,10 @@ def active_participants(cohort: Cohort) -> list[User]:
         .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
         .order_by(User.full_name)
     ))
+
+
+def active_enrolment(user: User, cohort: Cohort) -> Enrolment | None:
+    """The user's current enrolment in the cohort, if any."""
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
+        Enrolment.unenrolled_at.is_(None)))

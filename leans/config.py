@@ -78,6 +78,10 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
             "LEANS_PREDICATE_THRESHOLDS",
             "Sangat Memuaskan>90;Memuaskan>80;Cukup Memuaskan>70;Kurang Memuaskan>60;"
             "Tidak Memuaskan>=0"),
+        #: The rubric (content/rubrics/<slug>.md) facilitators grade action plans with.
+        "LEANS_PLAN_RUBRIC": env.get("LEANS_PLAN_RUBRIC", "rencana-aksi"),
+        #: Days without a progress update after which an approved plan counts as stalled.
+        "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
         # Languages: Bahasa Indonesia first.
         "LANGUAGES": ("id", "en"),
         "BABEL_DEFAULT_LOCALE": "id",

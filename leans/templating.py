@@ -12,7 +12,9 @@ from leans.models import Role
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(Role=Role)
+    from leans.assessments.plan_content import LABELS, ROW_FIELDS
+
+    app.jinja_env.globals.update(Role=Role, plan_labels=LABELS, plan_rows=ROW_FIELDS)
     app.jinja_env.filters["date_id"] = _format_date
     app.jinja_env.filters["datetime_id"] = _format_datetime
     app.jinja_env.filters["jp"] = format_jp

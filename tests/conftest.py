@@ -11,13 +11,16 @@ import datetime as dt
 import itertools
 import os
 import re
+import shutil
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from leans import create_app
+from leans.config import PROJECT_ROOT
 from leans.auth.services import create_user
 from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
@@ -64,6 +67,9 @@ def content_app(app):
     """Factory: an app on another content folder (reloaded at once), same test database."""
 
     def factory(root) -> object:
+        rubrics = Path(root) / "rubrics"
+        if not rubrics.exists():  # every install needs the action-plan rubric
+            shutil.copytree(PROJECT_ROOT / "content" / "rubrics", rubrics)
         other = create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(root),
                             "LEANS_CONTENT_RELOAD_SECONDS": 0,
                             "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],

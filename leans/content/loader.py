@@ -13,10 +13,11 @@ import yaml
 from leans.content.checks import check_body, check_prerequisites
 from leans.content.model import Catalogue, Lesson, Module, Problem
 from leans.content.quiz import load_quiz
+from leans.content.rubric import load_rubrics
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Completion rules a module may list; each is explained in docs/content-format.md.
-COMPLETION_RULES = ("lessons", "post_test")
+COMPLETION_RULES = ("lessons", "post_test", "action_plan")
 QUIZ_FILE = "quiz.yaml"
 MODULE_FILE = "module.md"
 IGNORED = {"README.md", MODULE_FILE}
@@ -209,4 +210,6 @@ def load_catalogue(root: Path | str) -> Catalogue:
         problems.extend(check_body(module.path, module.overview, module.body_line, root))
         for lesson in module.lessons:
             problems.extend(check_body(lesson.path, lesson.body, lesson.body_line, root))
-    return Catalogue(root, tuple(modules), tuple(problems))
+    rubrics, rubric_problems = load_rubrics(root / "rubrics")
+    problems.extend(rubric_problems)
+    return Catalogue(root, tuple(modules), tuple(problems), rubrics)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from leans.content.quiz import Quiz
+    from leans.content.rubric import Rubric
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,8 @@ class Catalogue:
     root: Path
     modules: tuple[Module, ...]
     problems: tuple[Problem, ...] = ()
+    #: Grading rubrics from ``rubrics/``, by slug.
+    rubrics: dict[str, Rubric] = field(default_factory=dict, compare=False)
     _by_slug: dict[str, Module] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

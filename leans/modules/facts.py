@@ -10,6 +10,8 @@ from collections.abc import Iterable
 from sqlalchemy import Select, select
 
 from leans.assessments.models import QuizAttempt
+from leans.assessments.plan_models import ActionPlan
+from leans.assessments.plan_states import PlanState
 from leans.assessments.quizzes import post_test_passed_at
 from leans.content.model import Catalogue
 from leans.extensions import db
@@ -21,26 +23,33 @@ from leans.modules.progress import ModuleFacts
 FactsByEnrolment = dict[int, dict[str, ModuleFacts]]
 
 
-def _collect(lessons: Select, attempts: Select, catalogue: Catalogue) -> FactsByEnrolment:
+def _collect(lessons: Select, attempts: Select, plans: Select,
+             catalogue: Catalogue) -> FactsByEnrolment:
     lesson_times: dict[tuple[int, str], dict[str, dt.datetime]] = defaultdict(dict)
     for enrolment_id, module_slug, lesson_slug, completed_at in db.session.execute(lessons):
         lesson_times[(enrolment_id, module_slug)][lesson_slug] = completed_at
     post_attempts: dict[tuple[int, str], list] = defaultdict(list)
     for attempt in db.session.execute(attempts):
         post_attempts[(attempt.enrolment_id, attempt.module_slug)].append(attempt)
+    approved = dict(db.session.execute(plans).all())
+    plan_modules = [m.slug for m in catalogue.modules if "action_plan" in m.completion]
+    keys = lesson_times.keys() | post_attempts.keys()
+    keys |= {(enrolment_id, slug) for enrolment_id in approved for slug in plan_modules}
     facts: FactsByEnrolment = defaultdict(dict)
-    for key in lesson_times.keys() | post_attempts.keys():
+    for key in keys:
         enrolment_id, module_slug = key
         module = catalogue.module(module_slug)
         quiz = module.quiz_for("post") if module else None
         passed_at = (post_test_passed_at(post_attempts[key], quiz.score_policy)
                      if quiz and key in post_attempts else None)
-        facts[enrolment_id][module_slug] = ModuleFacts(lesson_times.get(key, {}), passed_at)
+        facts[enrolment_id][module_slug] = ModuleFacts(lesson_times.get(key, {}), passed_at,
+                                                       approved.get(enrolment_id))
     return facts
 
 
 _LESSON_COLUMNS = (LessonCompletion.enrolment_id, LessonCompletion.module_slug,
                    LessonCompletion.lesson_slug, LessonCompletion.completed_at)
+_PLAN_COLUMNS = (ActionPlan.enrolment_id, ActionPlan.approved_at)
 _ATTEMPT_COLUMNS = (QuizAttempt.enrolment_id, QuizAttempt.module_slug, QuizAttempt.number,
                     QuizAttempt.submitted_at, QuizAttempt.passed, QuizAttempt.score)
 
@@ -55,6 +64,8 @@ def load_facts(enrolment_ids: Iterable[int], catalogue: Catalogue) -> FactsByEnr
         select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id.in_(ids),
                                         QuizAttempt.kind == "post",
                                         QuizAttempt.submitted_at.is_not(None)),
+        select(*_PLAN_COLUMNS).where(ActionPlan.enrolment_id.in_(ids),
+                                     ActionPlan.state == PlanState.APPROVED),
         catalogue)
 
 
@@ -66,4 +77,6 @@ def load_cohort_facts(cohort_id: int, catalogue: Catalogue) -> FactsByEnrolment:
         select(*_ATTEMPT_COLUMNS).join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
         .where(Enrolment.cohort_id == cohort_id, QuizAttempt.kind == "post",
                QuizAttempt.submitted_at.is_not(None)),
+        select(*_PLAN_COLUMNS).join(Enrolment, Enrolment.id == ActionPlan.enrolment_id)
+        .where(Enrolment.cohort_id == cohort_id, ActionPlan.state == PlanState.APPROVED),
         catalogue)

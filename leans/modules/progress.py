@@ -26,6 +26,8 @@ class ModuleFacts:
     lessons: LessonFacts = field(default_factory=dict)
     #: When the post-test rule was met (per the bank's best/last policy), if it was.
     post_test_passed_at: dt.datetime | None = None
+    #: When the participant's action plan was approved, if it was.
+    plan_approved_at: dt.datetime | None = None
 
 
 NO_FACTS = ModuleFacts()
@@ -58,6 +60,7 @@ class ModuleProgress:
     last_activity: dt.datetime | None
     unmet_prerequisites: tuple[Module, ...] = ()
     post_test_passed: bool = False
+    plan_approved: bool = False
 
     @cached_property
     def missing(self) -> tuple[Missing, ...]:
@@ -68,6 +71,8 @@ class ModuleProgress:
                         for lesson in self.module.lessons if lesson.slug not in self.done]
         if "post_test" in self.module.completion and not self.post_test_passed:
             missing.append(Missing("post_test", self.module.slug, self.module.title))
+        if "action_plan" in self.module.completion and not self.plan_approved:
+            missing.append(Missing("action_plan", self.module.slug, self.module.title))
         return tuple(missing)
 
     @property
@@ -80,13 +85,16 @@ class ModuleProgress:
 
     @property
     def steps_total(self) -> int:
-        """What the rules count: each lesson, plus the post-test when it is a rule."""
-        return self.lessons_total + ("post_test" in self.module.completion)
+        """What the rules count: each lesson, plus the post-test and the action plan when
+        they are rules."""
+        rules = self.module.completion
+        return self.lessons_total + ("post_test" in rules) + ("action_plan" in rules)
 
     @property
     def steps_done(self) -> int:
-        return self.lessons_done + ("post_test" in self.module.completion
-                                    and self.post_test_passed)
+        rules = self.module.completion
+        return (self.lessons_done + ("post_test" in rules and self.post_test_passed)
+                + ("action_plan" in rules and self.plan_approved))
 
     @property
     def percent(self) -> int:
@@ -119,7 +127,12 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
     post_met = "post_test" not in module.completion or post_passed
     if "post_test" in module.completion and post_passed:
         times.append(facts.post_test_passed_at)
-    complete = not unmet_prerequisites and lessons_met and post_met and bool(existing)
+    approved = facts.plan_approved_at is not None
+    plan_met = "action_plan" not in module.completion or approved
+    if "action_plan" in module.completion and approved:
+        times.append(facts.plan_approved_at)
+    complete = (not unmet_prerequisites and lessons_met and post_met and plan_met
+                and bool(existing))
     if unmet_prerequisites:
         status = Status.LOCKED
     elif complete:
@@ -133,6 +146,7 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
         completed_at=max(times) if complete and times else None,
         last_activity=max(times) if times else None,
         unmet_prerequisites=tuple(unmet_prerequisites), post_test_passed=post_passed,
+        plan_approved=approved,
     )
 
 

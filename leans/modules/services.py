@@ -7,19 +7,13 @@ from sqlalchemy.exc import IntegrityError
 
 from leans.content.model import Catalogue, Module
 from leans.extensions import db
-from leans.models import Cohort, Enrolment, User, utcnow
+from leans.models import Cohort, Enrolment, utcnow
 from leans.modules.models import LessonCompletion
 
 
 def training_modules(cohort: Cohort, catalogue: Catalogue) -> list[Module]:
     """The cohort's modules in the cohort's order; slugs missing from the content are skipped."""
     return [m for slug in cohort.module_slugs if (m := catalogue.module(slug)) is not None]
-
-
-def active_enrolment(user: User, cohort: Cohort) -> Enrolment | None:
-    return db.session.scalar(select(Enrolment).where(
-        Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
-        Enrolment.unenrolled_at.is_(None)))
 
 
 def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -> bool:

@@ -1,0 +1,56 @@
+"""YAML with line numbers, and a small field checker that reports problems as file:line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from leans.content.model import Problem
+
+
+class LineLoader(yaml.SafeLoader):
+    """Records the line of every mapping and of each of its keys (1-based)."""
+
+    def construct_mapping(self, node, deep=False):
+        mapping = super().construct_mapping(node, deep=deep)
+        mapping["__line__"] = node.start_mark.line + 1
+        mapping["__lines__"] = {key.value: key.start_mark.line + 1 for key, _ in node.value
+                                if isinstance(key, yaml.ScalarNode)}
+        return mapping
+
+
+class Checker:
+    """Collects problems; ``offset`` is added to YAML line numbers (front matter starts on
+    line 2 of its file)."""
+
+    def __init__(self, path: Path, offset: int = 0) -> None:
+        self.path = path
+        self.offset = offset
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line + self.offset, message))
+
+    def field(self, data: dict, name: str, kind: type | tuple, *, required: bool = True,
+              default: Any = None, check=None, hint: str = "") -> Any:
+        line = data["__lines__"].get(name, data["__line__"])
+        if name not in data or data[name] is None:
+            if required:
+                self.add(data["__line__"], f"required field '{name}' is missing")
+            return default
+        value = data[name]
+        bad_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple)
+                                                            else (kind,))
+        if not isinstance(value, kind) or bad_bool or (check and not check(value)):
+            self.add(line, f"field '{name}' {hint or 'has the wrong type'} (got {value!r})")
+            return default
+        return value
+
+    def unknown(self, data: dict, known: tuple[str, ...], where: str) -> None:
+        for key, line in data["__lines__"].items():
+            if key not in known:
+                self.add(line, f"unknown field '{key}' in {where} (known: {', '.join(known)})")
+
+
