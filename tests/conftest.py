@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from sqlalchemy import event, text
 
 from leans import create_app
-from leans.config import PROJECT_ROOT
 from leans.auth.services import create_user
+from leans.config import PROJECT_ROOT
 from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
 

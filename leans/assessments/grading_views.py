@@ -120,7 +120,7 @@ def grade(plan_id: int):
               "overall_comment": form.overall_comment.data or "",
               "expected_state_version": form.state_version.data, "now": utcnow()}
     try:
-        if plan.state == PlanState.APPROVED:
+        if request.form.get("mode") == "change":
             change_grade(plan, current_user, rubric, thresholds(),
                          reason=form.reason.data or "", **common)
             flash(_("The grade was changed and the reason recorded."), "success")

@@ -12,7 +12,13 @@ from sqlalchemy import select, update
 from leans.assessments.grading import Threshold, predicate, weighted_score
 from leans.assessments.plan_content import ROW_FIELDS, missing_fields, normalize
 from leans.assessments.plan_models import ActionPlan, PlanReview, PlanUpdate, PlanVersion
-from leans.assessments.plan_states import EDITABLE, Action, PlanState, next_state
+from leans.assessments.plan_states import (
+    EDITABLE,
+    Action,
+    PlanState,
+    TransitionError,
+    next_state,
+)
 from leans.audit import record
 from leans.content.rubric import Rubric
 from leans.extensions import db
@@ -67,10 +73,24 @@ def save_draft(plan: ActionPlan, content: dict, expected_version: int,
     return plan
 
 
+def _ensure_fresh(plan: ActionPlan, expected_state_version: int | None) -> None:
+    """Refuse a form loaded before someone else changed the plan."""
+    if expected_state_version is not None and plan.state_version != expected_state_version:
+        raise ConcurrentChange(_("Someone else changed this plan after you opened it (for "
+                                 "example another facilitator saved a grade). Nothing was "
+                                 "overwritten; your input is shown below: check the current "
+                                 "state before saving again."))
+
+
 def _change_state(plan: ActionPlan, action: Action, expected_state_version: int | None,
                   **values: object) -> PlanState:
     """Move the plan along the workflow atomically; refuse if someone moved it first."""
-    new_state = next_state(PlanState(plan.state), action)
+    _ensure_fresh(plan, expected_state_version)
+    try:
+        new_state = next_state(PlanState(plan.state), action)
+    except TransitionError:
+        raise PlanError(_("This step is not possible while the plan is in its current state; "
+                          "reload the page.")) from None
     condition = [ActionPlan.id == plan.id, ActionPlan.state == plan.state]
     if expected_state_version is not None:
         condition.append(ActionPlan.state_version == expected_state_version)
@@ -133,6 +153,7 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
            decision: str, levels: Mapping[str, int | None], comments: Mapping[str, str],
            overall_comment: str, expected_state_version: int, now: dt.datetime) -> PlanReview:
     """Request a revision or approve with a grade; the score is computed here."""
+    _ensure_fresh(plan, expected_state_version)
     action = {"request_revision": Action.REQUEST_REVISION, "approve": Action.APPROVE}.get(
         decision)
     if action is None:
@@ -162,6 +183,7 @@ def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: lis
                  overall_comment: str, reason: str, expected_state_version: int,
                  now: dt.datetime) -> PlanReview:
     """Change a released grade; a reason is required and recorded."""
+    _ensure_fresh(plan, expected_state_version)
     if not reason.strip():
         raise PlanError(_("Give the reason for changing a released grade."))
     chosen = _checked_levels(rubric, levels)
