@@ -45,9 +45,10 @@ def _refuse_change(mapper, connection, target) -> None:
 
 
 def record(actor: User | None, action: str, object_type: str, object_id: int,
-           **details: object) -> AuditEvent:
-    """Add an audit event to the current transaction."""
+           at: dt.datetime | None = None, **details: object) -> AuditEvent:
+    """Add an audit event to the current transaction (``at`` defaults to now)."""
     entry = AuditEvent(actor_id=actor.id if actor else None, action=action,
-                       object_type=object_type, object_id=object_id, details=details)
+                       object_type=object_type, object_id=object_id, details=details,
+                       at=at or utcnow())
     db.session.add(entry)
     return entry

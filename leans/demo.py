@@ -20,6 +20,7 @@ from leans.assessments.scoring import draw, score_attempt
 from leans.auth.services import create_user
 from leans.content import get_catalogue
 from leans.content.model import Module
+from leans.demo_plans import load_demo_plans
 from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
 from leans.modules.models import LessonCompletion
@@ -172,7 +173,7 @@ PROGRESS: dict[str, tuple[int, int, float]] = {
     "fauzi": (24, 1, 1.8), "siti": (20, 1, 2.0), "budi": (16, 2, 2.5), "endang": (12, 3, 3.0),
     "rina": (8, 1, 1.5), "arif": (4, 6, 2.0), "lilik": (19, 2, 2.2), "agus": (22, 1, 2.0),
     "dwi": (0, 0, 0), "yusuf": (2, 2, 1.0), "fitri": (11, 4, 3.0), "sugeng": (8, 2, 4.5),
-    "kholis": (15, 3, 2.6), "wahyu": (27, 1, 1.6), "sutrisno": (6, 5, 5.0),
+    "kholis": (15, 3, 2.6), "wahyu": (28, 1, 1.6), "sutrisno": (6, 5, 5.0),
     "wahyuni": (3, 7, 4.0), "mulyono": (0, 0, 0), "umi": (9, 3, 3.5), "suparno": (13, 2, 3.0),
     "tutik": (1, 10, 1.0),
 }
@@ -283,6 +284,7 @@ def load_demo() -> list[DemoPerson]:
     db.session.flush()
     _record_tests(cohort, users)
     db.session.commit()
+    load_demo_plans(cohort, users)
     return PEOPLE
 
 

@@ -38,7 +38,7 @@ LABELS = {
     "indicators": _l("Indicators"), "stakeholders": _l("Stakeholders"),
     "activities": _l("Activities and milestones"), "budget": _l("Budget sources"),
     "risks": _l("Risks and mitigations"),
-    "name": _l("Name"), "unit": _l("Unit"), "baseline": _l("Baseline"),
+    "name": _l("Name"), "unit": _l("Unit of measure"), "baseline": _l("Baseline"),
     "baseline_date": _l("Baseline date"), "target": _l("Target"),
     "target_date": _l("Target date"), "role": _l("Pentahelix role"),
     "contribution": _l("What they contribute"), "activity": _l("Activity"),

@@ -120,7 +120,7 @@ def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
     version = PlanVersion(plan_id=plan.id, number=number, content=plan.draft, submitted_at=now)
     db.session.add(version)
     db.session.flush()
-    record(actor, "plan.submitted", "action_plan", plan.id, version=number)
+    record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
     db.session.commit()
     return version
 
@@ -129,7 +129,7 @@ def start_review(plan: ActionPlan, grader: User, expected_state_version: int,
                  now: dt.datetime) -> None:
     _change_state(plan, Action.START_REVIEW, expected_state_version, reviewer_id=grader.id,
                   review_started_at=now)
-    record(grader, "plan.review_started", "action_plan", plan.id,
+    record(grader, "plan.review_started", "action_plan", plan.id, at=now,
            version=plan.latest_version.number)
     db.session.commit()
 
@@ -172,7 +172,7 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
                         overall_comment=overall_comment.strip(), score=score, predicate=label,
                         created_at=now)
     db.session.add(review)
-    record(grader, f"plan.{action}", "action_plan", plan.id,
+    record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
            version=plan.latest_version.number, score=score, predicate=label)
     db.session.commit()
     return review
@@ -199,7 +199,7 @@ def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: lis
                         overall_comment=overall_comment.strip(), score=score, predicate=label,
                         reason=reason.strip(), created_at=now)
     db.session.add(review)
-    record(grader, "plan.grade_changed", "action_plan", plan.id, reason=reason.strip(),
+    record(grader, "plan.grade_changed", "action_plan", plan.id, at=now, reason=reason.strip(),
            old_score=old["score"], old_predicate=old["predicate"], score=score,
            predicate=label)
     db.session.commit()
