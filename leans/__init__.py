@@ -42,12 +42,13 @@ def _settle_secret_key(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from leans.extensions import babel, csrf, db, migrate
+    from leans.extensions import babel, csrf, db, limiter, migrate
     from leans.i18n import select_locale
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "leans" / "migrations"))
     csrf.init_app(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(PROJECT_ROOT / "leans" / "translations"))
 
@@ -56,6 +57,7 @@ def _register_features(app: Flask) -> None:
     from leans import (
         assessments,
         auth,
+        certificates,
         content,
         core,
         dashboard,
@@ -71,6 +73,7 @@ def _register_features(app: Flask) -> None:
     core.init_app(app)
     assessments.init_app(app)
     modules.init_app(app)
+    certificates.init_app(app)
     dashboard.init_app(app)
     users_cli.init_app(app)
     demo.init_app(app)

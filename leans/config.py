@@ -82,6 +82,10 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "LEANS_PLAN_RUBRIC": env.get("LEANS_PLAN_RUBRIC", "rencana-aksi"),
         #: Days without a progress update after which an approved plan counts as stalled.
         "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
+        #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
+        "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
         # Languages: Bahasa Indonesia first.
         "LANGUAGES": ("id", "en"),
         "BABEL_DEFAULT_LOCALE": "id",

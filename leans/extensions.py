@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -51,3 +53,6 @@ migrate = Migrate(render_as_batch=True, compare_type=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+#: Rate limits; storage from LEANS_RATELIMIT_STORAGE_URL (memory:// locally, redis:// shared
+#: between workers in production).
+limiter = Limiter(key_func=get_remote_address, default_limits=[])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_login import current_user
 
@@ -46,6 +46,8 @@ def format_duration(minutes: int) -> str:
 
 
 def _page_context() -> dict:
+    if not has_request_context():  # documents rendered by the CLI or a background job
+        return {"current_locale": "id", "user_roles": set(), "current_path": "/"}
     roles = current_user.roles if current_user.is_authenticated else set()
     return {
         "current_locale": str(get_locale() or "id"),

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
+from leans.certificates.queries import valid_certificates
 from leans.cohorts import all_cohorts, facilitated_cohorts
 from leans.content import get_catalogue
 from leans.models import Role
@@ -30,6 +31,8 @@ def index():
         overview = participant_overview(
             user, get_catalogue(), annual_target=current_app.config["LEANS_JP_ANNUAL_TARGET"],
             today=local_today(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        overview.certificates.update(valid_certificates(t.enrolment.id
+                                                        for t in overview.trainings))
     return render_template(
         "dashboard/index.html",
         overview=overview,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -41,6 +41,8 @@ class Training:
 class ParticipantOverview:
     trainings: list[Training]
     jp: JpSummary | None
+    #: Valid certificates by enrolment id, filled in by the dashboard.
+    certificates: dict = field(default_factory=dict)
 
 
 def participant_overview(user: User, catalogue: Catalogue, *, annual_target: float,

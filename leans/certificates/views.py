@@ -1,0 +1,184 @@
+"""Certificates: public verification, downloads, and the admins' registry per cohort."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from leans.auth.forms import EmptyForm
+from leans.auth.permissions import role_required
+from leans.certificates.export import pdf_filename
+from leans.certificates.issuing import (
+    CertificateError,
+    candidates,
+    current_of,
+    issue_one,
+    reissue,
+    revoke,
+)
+from leans.certificates.jobs import enqueue
+from leans.certificates.models import BulkJob, Certificate
+from leans.cohorts import get_cohort_or_404
+from leans.extensions import db, limiter
+from leans.identity import mask_nip
+from leans.models import Role
+
+bp = Blueprint("certificates", __name__)
+
+
+def _verify_limit() -> str:
+    return current_app.config["LEANS_VERIFY_RATE_LIMIT"]
+
+
+@bp.route("/verify/<code>")
+@limiter.limit(_verify_limit)
+def verify(code: str):
+    """Public: is this certificate genuine? Shows no personal data beyond the name."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    if certificate is None:
+        return render_template("certificates/verify.html", certificate=None, code=code), 404
+    newest = current_of(certificate)
+    return render_template("certificates/verify.html", certificate=certificate,
+                           current=newest if newest.id != certificate.id else None,
+                           masked_nip=mask_nip(certificate.data["nip"].replace(" ", ""))
+                           if certificate.data.get("nip") else "")
+
+
+@bp.route("/certificates/<int:certificate_id>.pdf")
+@login_required
+def download(certificate_id: int):
+    """The PDF: for its holder and for admins only."""
+    certificate = db.session.get(Certificate, certificate_id)
+    if certificate is None:
+        abort(404)
+    owner = certificate.enrolment.user_id == current_user.id
+    if not owner and not current_user.has_role(Role.ADMIN):
+        abort(404)
+    return Response(certificate.pdf, mimetype="application/pdf", headers={
+        "Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"'})
+
+
+@bp.route("/admin/certificates/<cohort_slug>")
+@role_required(Role.ADMIN)
+def registry(cohort_slug: str):
+    """Who is eligible, who is not and why; issued certificates; bulk jobs."""
+    cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
+    rows = candidates(cohort)
+    issued = db.session.scalars(select(Certificate).where(Certificate.enrolment_id.in_(
+        [r.enrolment.id for r in rows])).order_by(Certificate.year, Certificate.seq)).all() \
+        if rows else []
+    jobs = db.session.scalars(select(BulkJob).where(BulkJob.cohort_id == cohort.id)
+                              .order_by(BulkJob.id.desc()).limit(5)).all()
+    return render_template("certificates/registry.html", cohort=cohort, rows=rows,
+                           issued=issued, jobs=jobs)
+
+
+def _back(cohort_slug: str):
+    return redirect(url_for("certificates.registry", cohort_slug=cohort_slug))
+
+
+@bp.route("/admin/certificates/<cohort_slug>/issue/<int:enrolment_id>", methods=["POST"])
+@role_required(Role.ADMIN)
+def issue(cohort_slug: str, enrolment_id: int):
+    """Issue one participant's certificate."""
+    cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    candidate = next((c for c in candidates(cohort) if c.enrolment.id == enrolment_id), None)
+    if candidate is None:
+        abort(404)
+    try:
+        certificate = issue_one(candidate, current_user)
+        flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
+    except CertificateError as error:
+        flash(str(error), "error")
+    return _back(cohort.slug)
+
+
+@bp.route("/admin/certificates/<cohort_slug>/jobs", methods=["POST"])
+@role_required(Role.ADMIN)
+def start_job(cohort_slug: str):
+    """Start 'issue to all eligible' or 'export ZIP' in the background."""
+    cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
+    kind = request.form.get("kind")
+    if not EmptyForm().validate_on_submit() or kind not in ("issue", "export"):
+        abort(400)
+    running = db.session.scalar(select(BulkJob).where(
+        BulkJob.cohort_id == cohort.id, BulkJob.kind == kind,
+        BulkJob.status.in_(["queued", "running"])))
+    job = running or BulkJob(cohort_id=cohort.id, kind=kind, created_by_id=current_user.id)
+    if running is None:
+        db.session.add(job)
+        db.session.commit()
+        enqueue(job)
+    return redirect(url_for("certificates.job", job_id=job.id))
+
+
+@bp.route("/admin/jobs/<int:job_id>")
+@role_required(Role.ADMIN)
+def job(job_id: int):
+    """A job's progress (the page refreshes itself while it runs, no script needed)."""
+    job = db.session.get(BulkJob, job_id) or abort(404)
+    return render_template("certificates/job.html", job=job)
+
+
+@bp.route("/admin/jobs/<int:job_id>/download")
+@role_required(Role.ADMIN)
+def job_download(job_id: int):
+    job = db.session.get(BulkJob, job_id) or abort(404)
+    if job.status != "done" or not job.result_path:
+        abort(404)
+    return send_file(job.result_path, as_attachment=True,
+                     download_name=f"sertifikat-{job.cohort.slug}.zip")
+
+
+def _certificate_or_404(certificate_id: int) -> Certificate:
+    return db.session.get(Certificate, certificate_id) or abort(404)
+
+
+@bp.route("/admin/certificates/item/<int:certificate_id>/revoke", methods=["POST"])
+@role_required(Role.ADMIN)
+def revoke_view(certificate_id: int):
+    """Revoke with a reason."""
+    certificate = _certificate_or_404(certificate_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        revoke(certificate, current_user, request.form.get("reason", ""))
+        flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
+    except CertificateError as error:
+        flash(str(error), "error")
+    return _back(certificate.enrolment.cohort.slug)
+
+
+@bp.route("/admin/certificates/item/<int:certificate_id>/reissue", methods=["POST"])
+@role_required(Role.ADMIN)
+def reissue_view(certificate_id: int):
+    """Re-issue after a correction of the holder's name or NIP."""
+    certificate = _certificate_or_404(certificate_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    candidate = next((c for c in candidates(certificate.enrolment.cohort)
+                      if c.enrolment.id == certificate.enrolment_id), None)
+    try:
+        if candidate is None:
+            raise CertificateError(_("The holder is no longer enrolled in this cohort."))
+        new = reissue(certificate, current_user, candidate)
+        flash(_("Re-issued as %(number)s; %(old)s is now superseded.", number=new.number,
+                old=certificate.number), "success")
+    except CertificateError as error:
+        flash(str(error), "error")
+    return _back(certificate.enrolment.cohort.slug)
