@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
-from leans.content.model import Lesson, Module
+from tests_helpers_progress import make_module
+
 from leans.modules.ledger import JpCredit, credits, summarize
 from leans.modules.progress import (
     ModuleFacts,
@@ -16,17 +16,6 @@ from leans.modules.progress import (
 )
 
 T0 = dt.datetime(2026, 10, 6, 3, tzinfo=dt.UTC)
-
-
-def make_module(slug: str, lessons: list[str], jp: float = 3, prerequisites=(),
-                completion=("lessons",)) -> Module:
-    return Module(
-        slug=slug, title=f"Modul {slug}", order=1, jp=jp, estimated_minutes=90,
-        objectives=("x",), prerequisites=tuple(prerequisites), summary="", folder=Path("."),
-        path=Path("module.md"), overview="", body_line=1, completion=tuple(completion),
-        lessons=tuple(Lesson(slug, name, name, i, 10, Path(f"{name}.md"), "t", 1)
-                      for i, name in enumerate(lessons, 1)),
-    )
 
 
 def F(lessons: dict, post: dt.datetime | None = None) -> ModuleFacts:  # noqa: N802

@@ -1,0 +1,232 @@
+"""Issuing certificates through the pages, the PDF's content, verification, export."""
+
+from __future__ import annotations
+
+import io
+import threading
+import zipfile
+
+import pypdfium2
+import pytest
+import zxingcpp
+from certkit import MODULE, make_eligible
+from conftest import AuthActions, post_form
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import func, select
+
+from leans.certificates import issuing
+from leans.certificates.issuing import candidates, issue_all, issue_batch
+from leans.certificates.models import BulkJob, Certificate
+from leans.extensions import db
+from leans.models import Cohort, Role
+
+LONG_NAME = "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si."
+
+
+@pytest.fixture
+def cohort(make_user, make_cohort):
+    people = [make_user(username=f"p{i}", full_name=f"Peserta {i}, S.Sos.", unit="Dinas Sosial")
+              for i in range(4)]
+    people[0].full_name = LONG_NAME
+    people[0].nip, people[0].golongan = "197812052003121004", "IV/a"
+    make_user({Role.ADMIN}, username="admin")
+    make_user({Role.FACILITATOR}, username="fasil")
+    cohort = make_cohort("k", name="LEANS Angkatan I", modules=[MODULE], participants=people)
+    for enrolment in cohort.enrolments[:3]:
+        make_eligible(enrolment)
+    return cohort
+
+
+def login(app, name: str):
+    client = app.test_client()
+    AuthActions(client).login(name)
+    return client
+
+
+def issued() -> list[Certificate]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Certificate).order_by(Certificate.seq)))
+
+
+def test_registry_explains_who_is_not_eligible(app, cohort):
+    page = login(app, "admin").get("/admin/certificates/k").get_data(as_text=True)
+    assert "3/4" in page
+    assert "Kepemimpinan Kolaboratif dan Adaptif: pelajaran, post-test" in page
+    assert "Rencana aksi: belum ada rencana" in page
+
+
+def test_issue_one_freezes_the_data_and_stores_the_pdf_hash(app, cohort):
+    client = login(app, "admin")
+    enrolment = cohort.enrolments[0]
+    post_form(client, f"/admin/certificates/k/issue/{enrolment.id}", {},
+              token_page="/admin/certificates/k")
+    (certificate,) = issued()
+    assert certificate.number == "001/LEANS/BKPP/2026"
+    assert certificate.data["name"] == LONG_NAME and certificate.data["nip"] == \
+        "19781205 200312 1 004"
+    assert len(certificate.code) == 16  # 96 bits in URL-safe base64
+    import hashlib
+    assert hashlib.sha256(certificate.pdf).hexdigest() == certificate.sha256
+    # A second issue for the same participant is refused.
+    post_form(client, f"/admin/certificates/k/issue/{enrolment.id}", {},
+              token_page="/admin/certificates/k")
+    assert len(issued()) == 1
+
+
+def test_the_pdf_shows_number_name_jp_predicate_and_a_qr_to_the_verify_page(app, cohort):
+    (certificate,) = issue_batch([candidates(cohort)[0]], None)
+    text = PdfReader(io.BytesIO(certificate.pdf)).pages[0].extract_text()
+    flat = " ".join(text.split())
+    assert certificate.number in flat and LONG_NAME in flat
+    assert "JP" in flat and "SANGAT MEMUASKAN" in flat.upper()
+    assert "19781205 200312 1 004" in flat and "Pembina (IV/a)" in flat
+    page = pypdfium2.PdfDocument(certificate.pdf)[0]
+    codes = [c.text for c in zxingcpp.read_barcodes(page.render(scale=3).to_pil())]
+    assert codes == [f"http://127.0.0.1:5000/verify/{certificate.code}"]
+    assert len(PdfReader(io.BytesIO(certificate.pdf)).pages) == 1  # long name still fits
+
+
+def test_numbers_never_repeat_and_have_no_gaps_under_concurrency(app, make_user, make_cohort):
+    people = [make_user(username=f"c{i}") for i in range(6)]
+    cohort = make_cohort("paralel", modules=[MODULE], participants=people)
+    for enrolment in cohort.enrolments:
+        make_eligible(enrolment)
+    enrolment_ids = [e.id for e in cohort.enrolments]
+    barrier = threading.Barrier(len(enrolment_ids))
+    errors = []
+
+    def worker(enrolment_id: int) -> None:
+        with app.app_context():
+            try:
+                mine = db.session.scalar(select(Cohort).where(Cohort.slug == "paralel"))
+                candidate = next(c for c in candidates(mine) if c.enrolment.id == enrolment_id)
+                barrier.wait(timeout=30)
+                issue_batch([candidate], None)
+            except Exception as error:  # reported below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in enrolment_ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(c.seq for c in issued()) == list(range(1, len(enrolment_ids) + 1))
+    assert len({c.number for c in issued()}) == len(enrolment_ids)
+
+
+def test_revoke_and_reissue_chain_and_the_verify_page(app, cohort):
+    client = login(app, "admin")
+    first = issue_batch([candidates(cohort)[0]], None)[0]
+    enrolment = cohort.enrolments[0]
+    enrolment.user.full_name = "Dr. H. Ahmad Fauzi Rahmatulloh, S.Sos., M.Si."  # corrected
+    db.session.commit()
+    post_form(client, f"/admin/certificates/item/{first.id}/reissue", {},
+              token_page="/admin/certificates/k")
+    old, new = issued()
+    assert (old.status, new.status) == ("superseded", "valid")
+    assert old.superseded_by_id == new.id and new.replaces_id == old.id
+    assert new.data["name"].endswith("Rahmatulloh, S.Sos., M.Si.") and new.seq == old.seq + 1
+    anonymous = app.test_client()
+    page = anonymous.get(f"/verify/{old.code}").get_data(as_text=True)
+    assert "Diganti" in page and f"/verify/{new.code}" in page
+    page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
+    assert "Asli dan berlaku" in page and new.data["name"] in page
+    assert "19781205 200312 1 004" not in page and "1978**********1004" in page  # masked
+    post_form(client, f"/admin/certificates/item/{new.id}/revoke", {"reason": ""},
+              token_page="/admin/certificates/k")
+    assert issued()[1].status == "valid"  # a reason is required
+    post_form(client, f"/admin/certificates/item/{new.id}/revoke",
+              {"reason": "Data kehadiran tidak sah"}, token_page="/admin/certificates/k")
+    page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
+    assert "Dicabut" in page and "Data kehadiran tidak sah" in page
+
+
+def test_unknown_codes_are_not_found_and_guessing_is_rate_limited(app, cohort):
+    client = app.test_client()
+    response = client.get("/verify/tidak-ada-kode")
+    assert response.status_code == 404 and "Tidak ada sertifikat" in response.get_data(
+        as_text=True)
+    statuses = [client.get(f"/verify/tebak{i}").status_code for i in range(25)]
+    assert 429 in statuses
+
+
+def test_only_the_holder_and_admins_download(app, cohort):
+    certificate = issue_batch([candidates(cohort)[0]], None)[0]
+    url = f"/certificates/{certificate.id}.pdf"
+    assert login(app, "p0").get(url).status_code == 200
+    assert login(app, "admin").get(url).status_code == 200
+    assert login(app, "p1").get(url).status_code == 404
+    assert login(app, "fasil").get(url).status_code == 404
+    page = login(app, "p0").get("/dashboard").get_data(as_text=True)
+    assert url in page
+
+
+@pytest.mark.parametrize("who", ["fasil", "p0"])
+def test_registry_is_for_admins_only(app, cohort, who):
+    client = login(app, who)
+    assert client.get("/admin/certificates/k").status_code == 403
+    assert post_form(client, "/admin/certificates/k/jobs", {"kind": "issue"}).status_code == 403
+
+
+def test_issue_all_job_and_zip_export(app, cohort):
+    client = login(app, "admin")
+    response = post_form(client, "/admin/certificates/k/jobs", {"kind": "issue"},
+                         token_page="/admin/certificates/k")
+    job_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Selesai." in job_page
+    assert [c.seq for c in issued()] == [1, 2, 3]
+    response = post_form(client, "/admin/certificates/k/jobs", {"kind": "export"},
+                         token_page="/admin/certificates/k")
+    job = db.session.scalar(select(BulkJob).where(BulkJob.kind == "export"))
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/admin/jobs/{job.id}/download").data))
+    names = sorted(archive.namelist())
+    assert names[0] == "cetak-semua-k.pdf" and "register.csv" in names
+    pdfs = [n for n in names if n.startswith("sertifikat/")]
+    assert len(pdfs) == 3 and all(n.endswith(".pdf") for n in pdfs)
+    assert "sertifikat/001-LEANS-BKPP-2026_Dr-H-Ahmad-Fauzi-Rahmatullah-S-Sos-M-Si.pdf" in pdfs
+    sheet = load_workbook(io.BytesIO(archive.read("register.xlsx"))).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
+                       "Status", "Tanggal terbit"]
+    assert rows[1][2] == LONG_NAME and rows[1][7] == "berlaku"
+    assert len(PdfReader(io.BytesIO(archive.read("cetak-semua-k.pdf"))).pages) == 3
+
+
+def test_a_failure_in_the_middle_leaves_no_half_issued_certificates(app, cohort, monkeypatch):
+    monkeypatch.setattr(issuing, "CHUNK", 2)
+    real_render = issuing.render
+    calls = []
+
+    def failing_render(items, merged=False):
+        calls.append(len(items))
+        if len(calls) == 2:
+            raise RuntimeError("disk full")
+        return real_render(items, merged)
+
+    monkeypatch.setattr(issuing, "render", failing_render)
+    with pytest.raises(RuntimeError):
+        issue_all(cohort, None)
+    assert [c.seq for c in issued()] == [1, 2]  # first chunk complete, second not started
+    monkeypatch.setattr(issuing, "render", real_render)
+    assert issue_all(cohort, None) == 1  # resumed
+    assert [c.seq for c in issued()] == [1, 2, 3]  # no gap: the failed number was returned
+
+
+def test_cli_export_writes_the_zip(app, cohort, runner, tmp_path):
+    issue_all(cohort, None)
+    out = tmp_path / "k.zip"
+    result = runner.invoke(args=["certificates", "export", "--cohort", "k", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert len([n for n in zipfile.ZipFile(out).namelist() if n.startswith("sertifikat/")]) == 3
+    bad = runner.invoke(args=["certificates", "export", "--cohort", "nope", "--out", str(out)])
+    assert bad.exit_code != 0 and "no cohort" in bad.output
+    assert db.session.scalar(select(func.count(Certificate.id))) == 3
+
+
+def test_cli_issue(app, cohort, runner):
+    result = runner.invoke(args=["certificates", "issue", "--cohort", "k"])
+    assert result.exit_code == 0 and "Issued 3 certificate(s)." in result.output
