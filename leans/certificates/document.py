@@ -98,5 +98,53 @@ def render_one_by_one(items: Sequence[dict]) -> list[bytes]:
     return [HTML(string=html_for([item]), base_url=str(FONTS)).write_pdf() for item in items]
 
 
+#: Chunks a worker process renders before it is replaced (WeasyPrint's memory grows over
+#: long loops, so workers are recycled).
+RECYCLE_AFTER = 8
+#: Certificates a worker renders in one document (bounds its memory).
+PART = 40
+_worker_app = None
+
+
+def _start_worker(config: dict) -> None:
+    global _worker_app
+    from leans import create_app
+
+    _worker_app = create_app(config)
+
+
+def _render_chunk(items: list[dict]) -> list[bytes]:
+    with _worker_app.app_context():
+        return render(items).pdfs
+
+
+class RenderPool:
+    """Worker processes (both cores) that render certificates; recycled every few chunks."""
+
+    def __init__(self, workers: int = 2) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        config = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "render-worker",
+                  "LEANS_CONTENT_DIR": current_app.config["LEANS_CONTENT_DIR"],
+                  "LEANS_QUEUE_IMMEDIATE": True}
+        self.workers = workers
+        self._pool = ProcessPoolExecutor(
+            max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+            initializer=_start_worker, initargs=(config,), max_tasks_per_child=RECYCLE_AFTER)
+
+    def render(self, items: Sequence[dict]) -> list[bytes]:
+        """One chunk, split between the workers; PDFs in the items' order."""
+        size = min(PART, -(-len(items) // self.workers)) or 1
+        parts = [list(items[i:i + size]) for i in range(0, len(items), size)]
+        return [pdf for part in self._pool.map(_render_chunk, parts) for pdf in part]
+
+    def __enter__(self) -> RenderPool:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._pool.shutdown()
+
+
 def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()

@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from leans.assessments.plan_models import ActionPlan
 from leans.audit import record
-from leans.certificates.document import frozen_data, render, sha256
+from leans.certificates.document import RenderPool, frozen_data, render, sha256
 from leans.certificates.eligibility import Eligibility, eligibility
 from leans.certificates.models import Certificate
 from leans.certificates.numbering import format_number, next_seq
@@ -80,7 +80,9 @@ def _prepare(candidate: Candidate, user: User, year: int, today: dt.date) -> Cer
 
 
 def issue_batch(batch: list[Candidate], admin: User | None,
-                replaces: dict[int, Certificate] | None = None) -> list[Certificate]:
+                replaces: dict[int, Certificate] | None = None,
+                renderer: Callable[[list[dict]], list[bytes]] | None = None
+                ) -> list[Certificate]:
     """Issue certificates for eligible candidates in ONE transaction: all or none."""
     today = _today()
     now = utcnow()
@@ -93,8 +95,9 @@ def issue_batch(batch: list[Candidate], admin: User | None,
             certificate = _prepare(candidate, candidate.enrolment.user, today.year, today)
             certificate.issued_at, certificate.issued_by_id = now, admin.id if admin else None
             certificates.append(certificate)
-        rendered = render([c.data for c in certificates])
-        for certificate, pdf in zip(certificates, rendered.pdfs, strict=True):
+        items = [c.data for c in certificates]
+        pdfs = renderer(items) if renderer else render(items).pdfs
+        for certificate, pdf in zip(certificates, pdfs, strict=True):
             certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
             old = (replaces or {}).get(certificate.enrolment_id)
             if old is not None:
@@ -131,10 +134,17 @@ def issue_all(cohort: Cohort, admin: User | None,
     again resumes with whoever is still waiting.
     """
     waiting = [c for c in candidates(cohort) if c.eligibility.eligible and c.certificate is None]
-    for start in range(0, len(waiting), CHUNK):
-        issue_batch(waiting[start:start + CHUNK], admin)
-        if progress:
-            progress(min(start + CHUNK, len(waiting)), len(waiting))
+    if len(waiting) <= CHUNK:  # small: no worker processes to start
+        for start in range(0, len(waiting), CHUNK):
+            issue_batch(waiting[start:start + CHUNK], admin)
+            if progress:
+                progress(min(start + CHUNK, len(waiting)), len(waiting))
+        return len(waiting)
+    with RenderPool() as pool:
+        for start in range(0, len(waiting), CHUNK):
+            issue_batch(waiting[start:start + CHUNK], admin, renderer=pool.render)
+            if progress:
+                progress(min(start + CHUNK, len(waiting)), len(waiting))
     return len(waiting)
 
 

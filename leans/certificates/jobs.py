@@ -87,5 +87,19 @@ def enqueue(job: BulkJob) -> None:
     run_job(job.id)
 
 
+def start_background_worker(workers: int = 1) -> None:
+    """Run the queue's consumer in daemon threads of this process (``leans run``)."""
+    import signal
+
+    consumer = queue.create_consumer(workers=workers, worker_type="thread", periodic=False)
+    for _, thread in consumer.worker_threads:
+        thread.daemon = True
+    consumer.scheduler.daemon = True
+    consumer.start()
+    # Keep Ctrl+C and SIGTERM for the server, not the consumer's graceful shutdown.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
 def init_app(app: Flask) -> None:
     queue.immediate = bool(app.config.get("LEANS_QUEUE_IMMEDIATE", app.config.get("TESTING")))
