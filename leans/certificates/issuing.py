@@ -25,6 +25,8 @@ from leans.modules.cohort_report import cohort_report
 
 #: Certificates rendered per transaction in bulk issuance.
 CHUNK = 50
+#: From this many certificates on, rendering uses worker processes on both cores.
+POOL_FROM = 200
 
 
 class CertificateError(Exception):
@@ -134,7 +136,7 @@ def issue_all(cohort: Cohort, admin: User | None,
     again resumes with whoever is still waiting.
     """
     waiting = [c for c in candidates(cohort) if c.eligibility.eligible and c.certificate is None]
-    if len(waiting) <= CHUNK:  # small: no worker processes to start
+    if len(waiting) < POOL_FROM:  # small: not worth starting worker processes
         for start in range(0, len(waiting), CHUNK):
             issue_batch(waiting[start:start + CHUNK], admin)
             if progress:

@@ -230,3 +230,14 @@ def test_cli_export_writes_the_zip(app, cohort, runner, tmp_path):
 def test_cli_issue(app, cohort, runner):
     result = runner.invoke(args=["certificates", "issue", "--cohort", "k"])
     assert result.exit_code == 0 and "Issued 3 certificate(s)." in result.output
+
+
+def test_large_batches_render_in_worker_processes(app, cohort, monkeypatch):
+    monkeypatch.setattr(issuing, "CHUNK", 2)
+    monkeypatch.setattr(issuing, "POOL_FROM", 0)
+    assert issue_all(cohort, None) == 3
+    certificates = issued()
+    assert [c.seq for c in certificates] == [1, 2, 3]
+    for certificate in certificates:
+        text = PdfReader(io.BytesIO(certificate.pdf)).pages[0].extract_text()
+        assert certificate.number in text and certificate.data["name"] in " ".join(text.split())
