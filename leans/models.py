@@ -77,6 +77,10 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     #: Raised on logout and password change; older session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
+    #: SHA-256 of a one-time account setup link's token (accounts created by import), and its
+    #: expiry; the link lets the person choose their own password.
+    setup_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    setup_token_expires_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     #: Preferred interface language (``id`` or ``en``).
     locale: Mapped[str | None] = mapped_column(String(8))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

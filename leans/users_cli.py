@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -13,7 +14,7 @@ from leans.auth.passwords import password_problems
 from leans.auth.services import create_user
 from leans.extensions import db
 from leans.identity import IdentityError, parse_golongan, parse_nip
-from leans.models import Role, User
+from leans.models import Cohort, Role, User
 
 users = AppGroup("users", help="Manage user accounts.")
 
@@ -67,6 +68,44 @@ def create_command(username, full_name, roles, email, nip, golongan, jabatan, un
     )
     db.session.commit()
     click.echo(f"Created user {user.username} ({', '.join(sorted(roles))}).")
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--cohort", "slug", required=True, help="Enrol the participants in this cohort.")
+@click.option("--dry-run", is_flag=True, help="Show what would happen; write nothing.")
+def import_command(file: Path, slug: str, dry_run: bool) -> None:
+    """Import participants from CSV or XLSX (all rows or none)."""
+    from leans.admin.importing import apply_import, plan_import
+    from leans.admin.sheets import SheetError, read_sheet
+
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    if cohort is None:
+        raise click.BadParameter(f"no cohort with slug {slug!r}", param_hint="--cohort")
+    try:
+        plan = plan_import(read_sheet(file.name, file.read_bytes()), cohort)
+    except SheetError as error:
+        raise click.ClickException(f"{file}: {error}") from error
+    for result in plan.results:
+        for column, message in result.errors:
+            click.echo(f"{file}: row {result.row}, column {column}: {message}", err=True)
+    counts = plan.counts
+    click.echo(f"{len(plan.results)} rows: {counts['new']} new, {counts['update']} update, "
+               f"{counts['unchanged']} unchanged, {counts['error']} with errors.")
+    if plan.ignored_headers:
+        click.echo(f"Ignored columns: {', '.join(plan.ignored_headers)}")
+    if not plan.ok:
+        raise click.ClickException("Nothing was imported: fix the rows above and try again.")
+    if dry_run:
+        click.echo("Dry run: nothing was written.")
+        return
+    accounts = apply_import(plan, cohort, None)
+    base = current_app.config["LEANS_BASE_URL"].rstrip("/")
+    for account in accounts:
+        click.echo(f"  {account.username:<20} {account.full_name} — "
+                   f"{base}/account/setup/{account.setup_token}")
+    click.echo(f"Imported into {cohort.slug}. New accounts choose their password with the "
+               "one-time links above (valid 14 days).")
 
 
 def init_app(app: Flask) -> None:

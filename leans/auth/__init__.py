@@ -12,7 +12,8 @@ from leans.models import User
 
 #: Endpoints a user who must change their password may still reach.
 _ALLOWED_BEFORE_PASSWORD_CHANGE = {
-    "auth.change_password", "auth.logout", "static", "core.healthz", "core.set_language",
+    "auth.change_password", "auth.logout", "auth.setup", "static", "core.healthz",
+    "core.set_language",
 }
 
 

@@ -28,7 +28,7 @@ class NewPasswordMixin:
     )
 
     def validate_new_password(self, field: PasswordField) -> None:
-        user = current_user
+        user = getattr(self, "user", None) or current_user
         inputs = [user.username, user.email or "", user.full_name, user.nip or ""]
         problems = password_problems(field.data or "", inputs)
         if problems:
@@ -46,3 +46,7 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
         super().validate_new_password(field)
         if field.data == self.current_password.data:
             raise ValidationError(_l("Choose a password different from the current one."))
+
+
+class SetupForm(NewPasswordMixin, FlaskForm):
+    """Choose a password through a one-time setup link (``form.user`` is the account)."""

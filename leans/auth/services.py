@@ -84,3 +84,17 @@ def create_user(
     user.set_roles(roles)
     db.session.add(user)
     return user
+
+
+def user_for_setup_token(token: str) -> User | None:
+    """The active account a one-time setup link belongs to, if it has not expired."""
+    import hashlib
+
+    from sqlalchemy import select
+
+    digest = hashlib.sha256(token.encode()).hexdigest()
+    user = db.session.scalar(select(User).where(User.setup_token_hash == digest))
+    if user is None or not user.active or user.setup_token_expires_at is None \
+            or user.setup_token_expires_at < utcnow():
+        return None
+    return user

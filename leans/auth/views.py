@@ -8,8 +8,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from leans.auth.forms import ChangePasswordForm, EmptyForm, LoginForm
-from leans.auth.services import authenticate, end_session, set_password, start_session
+from leans.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, SetupForm
+from leans.auth.services import (
+    authenticate,
+    end_session,
+    set_password,
+    start_session,
+    user_for_setup_token,
+)
 from leans.extensions import db
 
 bp = Blueprint("auth", __name__)
@@ -69,3 +75,21 @@ def change_password():
         return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form,
                            forced=current_user.must_change_password)
+
+
+@bp.route("/account/setup/<token>", methods=["GET", "POST"])
+def setup(token: str):
+    """A one-time link for an imported account: choose a password, then log in."""
+    user = user_for_setup_token(token)
+    if user is None:
+        return render_template("auth/setup.html", form=None), 404
+    form = SetupForm()
+    form.user = user
+    if form.validate_on_submit():
+        set_password(user, form.new_password.data)
+        user.setup_token_hash = user.setup_token_expires_at = None
+        db.session.commit()
+        start_session(user)
+        flash(_("Your password is set. Welcome to LEANS."), "success")
+        return redirect(url_for("dashboard.index"))
+    return render_template("auth/setup.html", form=form, person=user)

@@ -1,0 +1,240 @@
+"""Importing participants from a spreadsheet: a preview of every row (new / update /
+unchanged / error) and an all-or-nothing apply that is idempotent (NIP is the key)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import func, insert, select
+
+from leans.admin.sheets import HEADERS, Sheet
+from leans.audit import record
+from leans.extensions import db
+from leans.identity import IdentityError, parse_golongan, parse_nip
+from leans.models import Cohort, Enrolment, Role, UnitType, User, UserRole, utcnow
+
+ROLE_NAMES = {"participant": Role.PARTICIPANT, "peserta": Role.PARTICIPANT,
+              "facilitator": Role.FACILITATOR, "fasilitator": Role.FACILITATOR,
+              "admin": Role.ADMIN}
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+PROFILE = ("full_name", "nip", "golongan", "jabatan", "unit", "kecamatan", "desa", "email")
+LIMITS = {"full_name": 200, "jabatan": 200, "unit": 200, "kecamatan": 100, "desa": 100}
+SETUP_DAYS = 14
+
+
+@dataclass
+class RowResult:
+    row: int
+    values: dict
+    action: str = "new"
+    #: (column as in the file's header, reason)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+    user: User | None = None
+    changes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    results: list[RowResult]
+    ignored_headers: list[str]
+
+    @property
+    def ok(self) -> bool:
+        return all(not r.errors for r in self.results)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter("error" if r.errors else r.action for r in self.results)
+
+
+@dataclass(frozen=True)
+class NewAccount:
+    full_name: str
+    username: str
+    setup_token: str
+
+
+def _column(sheet: Sheet, name: str) -> str:
+    """The header text the file uses for one of our fields (for error messages)."""
+    return HEADERS[name][0].upper() if name == "nip" else HEADERS[name][0]
+
+
+def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
+    raw = {f: cells[i] if i < len(cells) else "" for i, f in enumerate(sheet.fields) if f}
+    result = RowResult(number, {})
+    values = result.values
+
+    def fail(column: str, message: str) -> None:
+        result.errors.append((_column(sheet, column), message))
+
+    values["full_name"] = raw.get("name", "")
+    if not values["full_name"]:
+        fail("name", _("the name is missing"))
+    for key, limit in LIMITS.items():
+        source = "name" if key == "full_name" else key
+        values.setdefault(key, raw.get(source, ""))
+        if len(values[key]) > limit:
+            fail(source, _("longer than %(n)d characters", n=limit))
+    values["nip"] = None
+    if raw.get("nip"):
+        try:
+            values["nip"] = parse_nip(raw["nip"])
+        except IdentityError as error:
+            fail("nip", str(error))
+    values["golongan"] = None
+    if raw.get("golongan"):
+        try:
+            values["golongan"] = parse_golongan(raw["golongan"])
+        except IdentityError as error:
+            fail("golongan", str(error))
+    values["email"] = raw.get("email", "").lower() or None
+    if values["email"] and not EMAIL_RE.match(values["email"]):
+        fail("email", _("'%(value)s' is not an email address", value=values["email"]))
+    role = raw.get("role", "").strip().lower() or "participant"
+    values["role"] = ROLE_NAMES.get(role)
+    if values["role"] is None:
+        fail("role", _("unknown role '%(value)s' (use peserta, fasilitator or admin)",
+                       value=role))
+    return result
+
+
+def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
+    """Check every row against the file itself and the database; writes nothing."""
+    results = [_read(sheet, number, cells) for number, cells in sheet.rows]
+    by_nip = {u.nip: u for u in db.session.scalars(select(User).where(User.nip.is_not(None)))}
+    by_email = {u.email: u for u in db.session.scalars(select(User).where(
+        User.email.is_not(None)))}
+    by_name = {(u.full_name.lower(), (u.unit or "").lower()): u for u in db.session.scalars(
+        select(User).where(User.nip.is_(None)))}
+    enrolled = set(db.session.scalars(select(Enrolment.user_id).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))))
+    seen_nip: dict[str, int] = {}
+    seen_email: dict[str, int] = {}
+    for result in results:
+        values = result.values
+        nip, email = values.get("nip"), values.get("email")
+        if nip and nip in seen_nip:
+            result.errors.append(("NIP", _("the same NIP is already in row %(row)d",
+                                           row=seen_nip[nip])))
+        elif nip:
+            seen_nip[nip] = result.row
+        if email and email in seen_email:
+            result.errors.append(("email", _("the same email is already in row %(row)d",
+                                             row=seen_email[email])))
+        elif email:
+            seen_email[email] = result.row
+        user = by_nip.get(nip) if nip else by_email.get(email) if email else by_name.get(
+            (values["full_name"].lower(), values["unit"].lower()))
+        if email and email in by_email and by_email[email] is not user:
+            result.errors.append(("email", _("%(email)s is already used by %(name)s",
+                                             email=email, name=by_email[email].full_name)))
+        result.user = user
+        _classify(result, user, enrolled)
+    return ImportPlan(results, sheet.ignored_headers)
+
+
+def _classify(result: RowResult, user: User | None, enrolled: set[int]) -> None:
+    if user is None:
+        result.action = "new"
+        return
+    values = result.values
+    result.changes = [key for key in PROFILE if key in values and values[key] not in (None, "")
+                      and values[key] != getattr(user, key)]
+    if values["role"] and values["role"] not in user.roles:
+        result.changes.append("role")
+    if user.id not in enrolled and values["role"] is Role.PARTICIPANT:
+        result.changes.append("enrolment")
+    result.action = "update" if result.changes else "unchanged"
+
+
+def _unit_type(values: dict) -> UnitType:
+    if values.get("desa"):
+        return UnitType.DESA
+    return UnitType.KECAMATAN if "kecamatan" in values.get("unit", "").lower() else UnitType.OPD
+
+
+def _usernames(results: list[RowResult]) -> dict[int, str]:
+    taken = set(db.session.scalars(select(func.lower(User.username))))
+    names = {}
+    for result in results:
+        base = (result.values["email"] or "").split("@")[0] or result.values["full_name"]
+        stem = re.sub(r"[^a-z0-9]+", ".", base.lower()).strip(".")[:40] or "peserta"
+        candidate, n = stem, 1
+        while candidate in taken:
+            n += 1
+            candidate = f"{stem}{n}"
+        taken.add(candidate)
+        names[result.row] = candidate
+    return names
+
+
+def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[NewAccount]:
+    """Write everything in one transaction, or nothing if any row has an error."""
+    if not plan.ok:
+        raise ValueError("the import has errors; nothing was written")
+    now = utcnow()
+    new = [r for r in plan.results if r.action == "new"]
+    usernames = _usernames(new)
+    accounts, rows = [], []
+    for result in new:
+        token = secrets.token_urlsafe(24)
+        accounts.append(NewAccount(result.values["full_name"], usernames[result.row], token))
+        rows.append({**{k: result.values.get(k) or None for k in PROFILE},
+                     "full_name": result.values["full_name"],
+                     "username": usernames[result.row], "password_hash": "!",
+                     "unit_type": _unit_type(result.values), "active": True,
+                     "must_change_password": False, "session_version": 1, "created_at": now,
+                     "setup_token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                     "setup_token_expires_at": now + dt.timedelta(days=SETUP_DAYS)})
+    try:
+        ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []
+        for result, user_id in zip(new, ids, strict=True):
+            result.user = db.session.get(User, user_id)
+        _update_existing([r for r in plan.results if r.action == "update"])
+        _enrol_and_assign(plan.results, cohort, now)
+        record(admin, "users.imported", "cohort", cohort.id, at=now, new=len(new),
+               updated=plan.counts["update"], unchanged=plan.counts["unchanged"])
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    return accounts
+
+
+def _update_existing(results: list[RowResult]) -> None:
+    for result in results:
+        for key in result.changes:
+            if key in PROFILE:
+                setattr(result.user, key, result.values[key])
+
+
+def _enrol_and_assign(results: list[RowResult], cohort: Cohort, now: dt.datetime) -> None:
+    from leans.models import CohortFacilitator
+
+    existing = {e.user_id: e for e in db.session.scalars(
+        select(Enrolment).where(Enrolment.cohort_id == cohort.id))}
+    facilitators = set(db.session.scalars(select(CohortFacilitator.user_id).where(
+        CohortFacilitator.cohort_id == cohort.id)))
+    role_rows, enrolments = [], []
+    for result in results:
+        user, role = result.user, result.values["role"]
+        if role not in {r.role for r in user.role_rows}:
+            role_rows.append({"user_id": user.id, "role": role})
+        if role is Role.PARTICIPANT:
+            if user.id in existing:
+                existing[user.id].unenrolled_at = None
+            else:
+                enrolments.append({"cohort_id": cohort.id, "user_id": user.id,
+                                   "enrolled_at": now})
+        elif role is Role.FACILITATOR and user.id not in facilitators:
+            db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=user.id))
+    if role_rows:
+        db.session.execute(insert(UserRole), role_rows)
+    if enrolments:
+        db.session.execute(insert(Enrolment), enrolments)
