@@ -55,6 +55,7 @@ def _init_extensions(app: Flask) -> None:
 
 def _register_features(app: Flask) -> None:
     from leans import (
+        admin,
         assessments,
         auth,
         certificates,
@@ -74,6 +75,7 @@ def _register_features(app: Flask) -> None:
     assessments.init_app(app)
     modules.init_app(app)
     certificates.init_app(app)
+    admin.init_app(app)
     dashboard.init_app(app)
     users_cli.init_app(app)
     demo.init_app(app)

@@ -13,8 +13,10 @@ from dataclasses import dataclass, field
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
+from leans.admin.accounts import SETUP_DAYS
 from leans.admin.sheets import HEADERS, Sheet
 from leans.audit import record
+from leans.auth.passwords import NO_PASSWORD
 from leans.extensions import db
 from leans.identity import IdentityError, parse_golongan, parse_nip
 from leans.models import Cohort, Enrolment, Role, UnitType, User, UserRole, utcnow
@@ -25,7 +27,6 @@ ROLE_NAMES = {"participant": Role.PARTICIPANT, "peserta": Role.PARTICIPANT,
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROFILE = ("full_name", "nip", "golongan", "jabatan", "unit", "kecamatan", "desa", "email")
 LIMITS = {"full_name": 200, "jabatan": 200, "unit": 200, "kecamatan": 100, "desa": 100}
-SETUP_DAYS = 14
 
 
 @dataclass
@@ -187,7 +188,7 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
         accounts.append(NewAccount(result.values["full_name"], usernames[result.row], token))
         rows.append({**{k: result.values.get(k) or None for k in PROFILE},
                      "full_name": result.values["full_name"],
-                     "username": usernames[result.row], "password_hash": "!",
+                     "username": usernames[result.row], "password_hash": NO_PASSWORD,
                      "unit_type": _unit_type(result.values), "active": True,
                      "must_change_password": False, "session_version": 1, "created_at": now,
                      "setup_token_hash": hashlib.sha256(token.encode()).hexdigest(),

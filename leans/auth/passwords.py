@@ -10,6 +10,9 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from zxcvbn import zxcvbn
 from zxcvbn.frequency_lists import FREQUENCY_LISTS
 
+#: Stored instead of a hash for accounts that must first choose a password through a setup
+#: link: no password ever matches it.
+NO_PASSWORD = "!"  # noqa: S105 - a marker, not a password
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 #: zxcvbn scores 0-4; 0 and 1 are guessable within about a million tries.

@@ -79,21 +79,17 @@ def test_a_good_file_imports_and_a_second_run_changes_nothing(runner, tmp_path, 
 
 
 @pytest.mark.parametrize(("line", "message"), [
-    ("198609262015053001,Nama,,,,,,,", "row 2, column NIP: NIP digit 15 is the sex code"),
+    ("198609262015053001,Nama,,,,,,,", "row 2, column NIP: Digit 15 NIP adalah kode jenis"),
     ("123,Nama,,,,,,,", "row 2, column NIP: NIP harus terdiri dari 18 angka"),
     (",Nama,III/f,,,,,,", "row 2, column pangkat/golongan: Pangkat/golongan \"III/f\" tidak"),
-    (",,III/a,,,,,,", "row 2, column nama: the name is missing"),
-    (",Nama,,,,,,bukan-email,", "row 2, column email: 'bukan-email' is not an email"),
-    (",Nama,,,,,,,kepala", "row 2, column role: unknown role 'kepala'"),
+    (",,III/a,,,,,,", "row 2, column nama: nama belum diisi"),
+    (",Nama,,,,,,bukan-email,", "row 2, column email: 'bukan-email' bukan alamat email"),
+    (",Nama,,,,,,,kepala", "row 2, column role: peran 'kepala' tidak dikenal"),
 ])
 def test_each_error_names_row_column_and_reason(runner, tmp_path, cohort, line, message):
     result = run(runner, tmp_path, "salah.csv", csv_bytes([line]))
     assert result.exit_code != 0
-    output = result.output.replace("\n", " ")
-    if "digit 15" in message:
-        assert "row 2, column NIP:" in output and "15" in output
-    else:
-        assert message.split(":")[0] in output
+    assert message in result.output.replace("\n", " ")
 
 
 def test_duplicates_and_emails_of_others_are_errors_and_nothing_is_written(
@@ -104,8 +100,8 @@ def test_duplicates_and_emails_of_others_are_errors_and_nothing_is_written(
              "199201102019031007,Baru,,,Dinas Sosial,,,dipakai@bojonegoro.example,"]
     result = run(runner, tmp_path, "campur.csv", csv_bytes(lines))
     assert result.exit_code != 0
-    assert "row 5, column NIP: the same NIP is already in row 2" in result.output
-    assert "row 6, column email: dipakai@bojonegoro.example is already used by Orang Lain" \
+    assert "row 5, column NIP: NIP yang sama sudah ada di baris 2" in result.output
+    assert "row 6, column email: dipakai@bojonegoro.example sudah dipakai oleh Orang Lain" \
         in result.output
     assert "Nothing was imported" in result.output
     assert snapshot() == before  # all or nothing

@@ -1,0 +1,55 @@
+"""Account administration: create with a setup link, deactivate, reset, change roles."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from leans.audit import record
+from leans.auth.passwords import NO_PASSWORD
+from leans.extensions import db
+from leans.models import Role, User, utcnow
+
+SETUP_DAYS = 14
+
+
+def new_setup_link(user: User) -> str:
+    """A fresh one-time setup token for the user (the old password stops working)."""
+    token = secrets.token_urlsafe(24)
+    user.setup_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    user.setup_token_expires_at = utcnow() + dt.timedelta(days=SETUP_DAYS)
+    return token
+
+
+def create_account(admin: User, *, roles: set[Role], **fields: object) -> tuple[User, str]:
+    user = User(password_hash=NO_PASSWORD, active=True, must_change_password=False,
+                session_version=1, **fields)
+    user.set_roles(roles)
+    token = new_setup_link(user)
+    db.session.add(user)
+    db.session.flush()
+    record(admin, "user.created", "user", user.id, roles=sorted(r.value for r in roles))
+    return user, token
+
+
+def reset_password(admin: User, user: User) -> str:
+    """Replace the password by a setup link; every session of the user ends."""
+    user.password_hash = NO_PASSWORD
+    user.session_version += 1
+    token = new_setup_link(user)
+    record(admin, "user.password_reset", "user", user.id)
+    return token
+
+
+def set_active(admin: User, user: User, active: bool) -> None:
+    user.active = active
+    user.session_version += 1
+    record(admin, "user.reactivated" if active else "user.deactivated", "user", user.id)
+
+
+def change_roles(admin: User, user: User, roles: set[Role]) -> None:
+    old = sorted(r.value for r in user.roles)
+    user.set_roles(roles)
+    record(admin, "user.roles_changed", "user", user.id, old=old,
+           new=sorted(r.value for r in roles))

@@ -1,0 +1,115 @@
+"""BKPP administration: accounts (create with a setup link, roles, deactivate, reset)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import func, or_, select
+
+from leans.admin.accounts import change_roles, create_account, reset_password, set_active
+from leans.admin.forms import UserForm
+from leans.admin.views import bp
+from leans.auth.forms import EmptyForm
+from leans.extensions import db
+from leans.models import Role, User
+
+PAGE = 50
+
+
+@bp.route("/users")
+def users():
+    """Accounts, searchable by name, username, email or NIP."""
+    query = request.args.get("q", "").strip()
+    page = max(1, request.args.get("page", 1, type=int))
+    statement = select(User).order_by(User.full_name)
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(or_(func.lower(User.full_name).like(like),
+                                        User.username.like(like), User.email.like(like),
+                                        User.nip.like(f"%{query.replace(' ', '')}%")))
+    total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
+    people = db.session.scalars(statement.limit(PAGE).offset((page - 1) * PAGE)).all()
+    return render_template("admin/users.html", people=people, query=query, page=page,
+                           pages=max(1, -(-total // PAGE)), total=total)
+
+
+def _fill(user: User, form: UserForm) -> bool:
+    for name in ("username", "email"):
+        value = (getattr(form, name).data or "").strip().lower() or None
+        clash = value and db.session.scalar(select(User.id).where(
+            getattr(User, name) == value, User.id != (user.id or 0)))
+        if clash:
+            getattr(form, name).errors.append(_("Already used by another account."))
+            return False
+        setattr(user, name, value)
+    if form.nip.data and db.session.scalar(select(User.id).where(
+            User.nip == form.nip.data, User.id != (user.id or 0))):
+        form.nip.errors.append(_("This NIP belongs to another account."))
+        return False
+    for name in ("full_name", "nip", "golongan", "jabatan", "unit"):
+        setattr(user, name, getattr(form, name).data or None)
+    return True
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+def new_user():
+    """Create an account; the person chooses a password through a one-time link."""
+    form = UserForm()
+    if form.validate_on_submit():
+        user = User(full_name="", username="")
+        if _fill(user, form):
+            fields = {c: getattr(user, c) for c in ("username", "email", "full_name", "nip",
+                                                     "golongan", "jabatan", "unit")}
+            created, token = create_account(current_user, roles={Role(r) for r in
+                                                                 form.roles.data}, **fields)
+            db.session.commit()
+            return render_template("admin/setup_link.html", person=created,
+                                   link=_link(token), created=True)
+    return render_template("admin/user_form.html", form=form, person=None)
+
+
+def _link(token: str) -> str:
+    return f"{current_app.config['LEANS_BASE_URL'].rstrip('/')}/account/setup/{token}"
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    """Correct an account's data and roles."""
+    person = db.session.get(User, user_id) or abort(404)
+    form = UserForm(obj=person)
+    if request.method == "GET":
+        form.roles.data = [r.value for r in person.roles]
+    if form.validate_on_submit() and _fill(person, form):
+        roles = {Role(r) for r in form.roles.data}
+        if roles != person.roles:
+            if person.id == current_user.id and Role.ADMIN not in roles:
+                flash(_("You cannot remove your own admin role."), "error")
+                return redirect(url_for("admin.edit_user", user_id=person.id))
+            change_roles(current_user, person, roles)
+        db.session.commit()
+        flash(_("Account saved."), "success")
+        return redirect(url_for("admin.edit_user", user_id=person.id))
+    return render_template("admin/user_form.html", form=form, person=person)
+
+
+@bp.route("/users/<int:user_id>/<any(deactivate, reactivate, reset):action>",
+          methods=["POST"])
+def account_action(user_id: int, action: str):
+    """Deactivate or reactivate an account, or replace its password by a setup link."""
+    person = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id and action != "reactivate":
+        flash(_("You cannot do this to your own account here."), "error")
+        return redirect(url_for("admin.edit_user", user_id=person.id))
+    if action == "reset":
+        token = reset_password(current_user, person)
+        db.session.commit()
+        return render_template("admin/setup_link.html", person=person, link=_link(token),
+                               created=False)
+    set_active(current_user, person, action == "reactivate")
+    db.session.commit()
+    flash(_("Account deactivated; the records are kept.") if action == "deactivate"
+          else _("Account reactivated."), "success")
+    return redirect(url_for("admin.edit_user", user_id=person.id))

@@ -1,0 +1,240 @@
+"""BKPP administration: cohorts, their modules, facilitators and participants, imports."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from pathlib import Path
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from leans.admin.forms import CohortForm, ImportForm
+from leans.admin.importing import apply_import, plan_import
+from leans.admin.sheets import SheetError, read_sheet
+from leans.audit import record
+from leans.auth.forms import EmptyForm
+from leans.auth.permissions import role_required
+from leans.cohorts import all_cohorts
+from leans.content import get_catalogue
+from leans.extensions import db
+from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole, utcnow
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+@bp.before_request
+@role_required(Role.ADMIN)
+def _admins_only():
+    """Every page here is for BKPP administrators."""
+
+
+def _cohort(slug: str) -> Cohort:
+    return db.session.scalar(select(Cohort).where(Cohort.slug == slug)) or abort(404)
+
+
+@bp.route("/")
+def home():
+    """Cohorts and the administration tools."""
+    return render_template("admin/home.html", cohorts=all_cohorts())
+
+
+def _facilitator_choices() -> list[tuple[int, str]]:
+    users = db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == Role.FACILITATOR).order_by(User.full_name))
+    return [(u.id, u.full_name) for u in users]
+
+
+def _chosen_modules() -> list[str]:
+    known = [m.slug for m in get_catalogue().modules]
+    chosen = [slug for slug in request.form.getlist("module") if slug in known]
+
+    def position(slug: str) -> tuple[int, int]:
+        raw = request.form.get(f"position-{slug}", "")
+        return (int(raw) if raw.isdigit() else 999, known.index(slug))
+
+    return sorted(chosen, key=position)
+
+
+def _save_cohort(form: CohortForm, cohort: Cohort | None):
+    taken = db.session.scalar(select(Cohort.id).where(Cohort.slug == form.slug.data))
+    if taken and (cohort is None or taken != cohort.id):
+        form.slug.errors.append(_("This slug is already used by another cohort."))
+        return None
+    modules = _chosen_modules()
+    if not modules:
+        flash(_("Choose at least one module."), "error")
+        return None
+    new = cohort is None
+    cohort = cohort or Cohort()
+    for name in ("name", "slug", "starts_on", "ends_on", "place"):
+        setattr(cohort, name, getattr(form, name).data)
+    if cohort.module_slugs != modules:
+        cohort.set_modules(modules)
+    wanted = set(form.facilitators.data or [])
+    cohort.facilitator_rows = [row for row in cohort.facilitator_rows if row.user_id in wanted]
+    have = {row.user_id for row in cohort.facilitator_rows}
+    cohort.facilitator_rows += [CohortFacilitator(user_id=i) for i in wanted - have]
+    db.session.add(cohort)
+    db.session.flush()
+    record(current_user, "cohort.created" if new else "cohort.changed", "cohort", cohort.id,
+           modules=modules, facilitators=sorted(wanted))
+    db.session.commit()
+    return cohort
+
+
+@bp.route("/cohorts/new", methods=["GET", "POST"])
+def new_cohort():
+    """Create a cohort (angkatan)."""
+    form = CohortForm()
+    form.facilitators.choices = _facilitator_choices()
+    if form.validate_on_submit() and (cohort := _save_cohort(form, None)):
+        flash(_("Cohort %(name)s created.", name=cohort.name), "success")
+        return redirect(url_for("admin.people", slug=cohort.slug))
+    return render_template("admin/cohort_form.html", form=form, cohort=None,
+                           modules=get_catalogue().modules,
+                           chosen=request.form.getlist("module") or
+                           [m.slug for m in get_catalogue().modules])
+
+
+@bp.route("/cohorts/<slug>/edit", methods=["GET", "POST"])
+def edit_cohort(slug: str):
+    """Change a cohort: dates, place, modules and their order, facilitators."""
+    cohort = _cohort(slug)
+    form = CohortForm(obj=cohort)
+    form.facilitators.choices = _facilitator_choices()
+    if request.method == "GET":
+        form.facilitators.data = [row.user_id for row in cohort.facilitator_rows]
+    if form.validate_on_submit() and _save_cohort(form, cohort):
+        flash(_("Cohort saved."), "success")
+        return redirect(url_for("admin.people", slug=cohort.slug))
+    return render_template("admin/cohort_form.html", form=form, cohort=cohort,
+                           modules=get_catalogue().modules,
+                           chosen=request.form.getlist("module") or cohort.module_slugs)
+
+
+@bp.route("/cohorts/<slug>/<any(close, reopen):action>", methods=["POST"])
+def close_cohort(slug: str, action: str):
+    """Close (read-only for participants, all data kept) or reopen a cohort."""
+    cohort = _cohort(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cohort.closed = action == "close"
+    record(current_user, f"cohort.{'closed' if cohort.closed else 'reopened'}", "cohort",
+           cohort.id)
+    db.session.commit()
+    flash(_("Cohort closed: participants can read but not change anything.") if cohort.closed
+          else _("Cohort reopened."), "success")
+    return redirect(url_for("admin.people", slug=slug))
+
+
+@bp.route("/cohorts/<slug>/people")
+def people(slug: str):
+    """The cohort's participants (enrolled and unenrolled) and facilitators."""
+    cohort = _cohort(slug)
+    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+                                    .join(User).order_by(User.full_name)).all()
+    return render_template("admin/people.html", cohort=cohort, enrolments=enrolments)
+
+
+@bp.route("/cohorts/<slug>/enrolments/<int:user_id>/<any(unenrol, enrol):action>",
+          methods=["POST"])
+def enrolment(slug: str, user_id: int, action: str):
+    """Unenrol (records kept) or enrol again; both recorded in the audit trail."""
+    cohort = _cohort(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    row = db.session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id,
+                                                    Enrolment.user_id == user_id))
+    user = db.session.get(User, user_id) or abort(404)
+    if row is None:
+        row = Enrolment(cohort_id=cohort.id, user_id=user.id)
+        db.session.add(row)
+    row.unenrolled_at = utcnow() if action == "unenrol" else None
+    if action == "enrol" and not user.has_role(Role.PARTICIPANT):
+        user.set_roles(user.roles | {Role.PARTICIPANT})
+    db.session.flush()
+    record(current_user, f"enrolment.{action}", "enrolment", row.id, user=user.username)
+    db.session.commit()
+    flash(_("%(name)s unenrolled; the records are kept and this can be undone.",
+            name=user.full_name) if action == "unenrol"
+          else _("%(name)s enrolled.", name=user.full_name), "success")
+    return redirect(url_for("admin.people", slug=slug))
+
+
+@bp.route("/cohorts/<slug>/enrol", methods=["POST"])
+def enrol_by_username(slug: str):
+    """Enrol an existing account by username or email."""
+    _cohort(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    key = request.form.get("login", "").strip().lower()
+    user = db.session.scalar(select(User).where((User.username == key) | (User.email == key)))
+    if user is None:
+        flash(_("No account has the username or email %(key)s.", key=key), "error")
+        return redirect(url_for("admin.people", slug=slug))
+    return enrolment(slug, user.id, "enrol")
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stored_upload(token: str) -> Path:
+    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}\.(csv|xlsx|txt)", token):
+        abort(400)
+    path = _uploads() / token
+    return path if path.exists() else abort(404)
+
+
+@bp.route("/cohorts/<slug>/import", methods=["GET", "POST"])
+def import_people(slug: str):
+    """Upload a spreadsheet and preview every row before anything is written."""
+    cohort = _cohort(slug)
+    form = ImportForm()
+    if not form.validate_on_submit():
+        return render_template("admin/import.html", cohort=cohort, form=form, plan=None)
+    upload = form.file.data
+    suffix = Path(upload.filename or "").suffix.lower()
+    data = upload.read()
+    try:
+        plan = plan_import(read_sheet(upload.filename or "", data), cohort)
+    except SheetError as error:
+        form.file.errors.append(str(error))
+        return render_template("admin/import.html", cohort=cohort, form=form, plan=None), 400
+    token = f"{secrets.token_urlsafe(18)}{suffix}"
+    (_uploads() / token).write_bytes(data)
+    return render_template("admin/import.html", cohort=cohort, form=form, plan=plan,
+                           token=token, filename=upload.filename)
+
+
+@bp.route("/cohorts/<slug>/import/confirm", methods=["POST"])
+def confirm_import(slug: str):
+    """Write the previewed file: every row, or none when any row has an error."""
+    cohort = _cohort(slug)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    path = _stored_upload(request.form.get("token", ""))
+    plan = plan_import(read_sheet(path.name, path.read_bytes()), cohort)
+    if not plan.ok:  # the database changed since the preview
+        return render_template("admin/import.html", cohort=cohort, form=ImportForm(),
+                               plan=plan, token=path.name,
+                               filename=request.form.get("filename", "")), 409
+    accounts = apply_import(plan, cohort, current_user)
+    path.unlink(missing_ok=True)
+    base = current_app.config["LEANS_BASE_URL"].rstrip("/")
+    return render_template("admin/import_done.html", cohort=cohort, plan=plan,
+                           accounts=accounts, base=base)

@@ -1,0 +1,174 @@
+"""BKPP administration pages: scope, cohorts, enrolment, import preview, accounts, reports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import pytest
+from conftest import AuthActions, csrf_token, post_form
+from sqlalchemy import select
+
+from leans.audit import AuditEvent
+from leans.extensions import db
+from leans.models import Cohort, Enrolment, Role, User
+
+ADMIN_GETS = ["/admin/", "/admin/cohorts/new", "/admin/cohorts/k/edit", "/admin/cohorts/k/people",
+              "/admin/cohorts/k/import", "/admin/users", "/admin/users/new", "/admin/reports",
+              "/admin/reports/modules.csv"]
+
+
+@pytest.fixture
+def setup(make_user, make_cohort):
+    people = {"admin": make_user({Role.ADMIN}, username="admin"),
+              "fasil": make_user({Role.FACILITATOR}, username="fasil", full_name="Fasil A"),
+              "peserta": make_user(username="peserta", full_name="Peserta A", unit="Bappeda",
+                                   desa="Kolong")}
+    cohort = make_cohort("k", name="Angkatan K", modules=["kepemimpinan-kolaboratif"],
+                         participants=[people["peserta"]], facilitators=[people["fasil"]])
+    return people, cohort
+
+
+def login(app, name):
+    client = app.test_client()
+    AuthActions(client).login(name)
+    return client
+
+
+@pytest.mark.parametrize("who", ["fasil", "peserta"])
+def test_every_admin_page_refuses_others(app, setup, who):
+    client = login(app, who)
+    for url in ADMIN_GETS:
+        assert client.get(url).status_code == 403, url
+    assert app.test_client().get("/admin/").status_code == 302  # anonymous -> login
+
+
+def test_every_admin_page_opens_for_admins(app, setup):
+    client = login(app, "admin")
+    for url in ADMIN_GETS:
+        assert client.get(url).status_code == 200, url
+
+
+def test_create_edit_and_close_a_cohort(app, setup):
+    client = login(app, "admin")
+    fasil = setup[0]["fasil"]
+    response = post_form(client, "/admin/cohorts/new", {
+        "name": "LEANS Angkatan II", "slug": "angkatan-2", "starts_on": "2027-02-01",
+        "ends_on": "2027-04-30", "place": "Aula BKPP", "facilitators": [fasil.id],
+        "module": ["sinergi-lintas-sektor", "kepemimpinan-kolaboratif"],
+        "position-sinergi-lintas-sektor": "2", "position-kepemimpinan-kolaboratif": "1"},
+        token_page="/admin/cohorts/new")
+    assert response.status_code == 302
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "angkatan-2"))
+    assert cohort.module_slugs == ["kepemimpinan-kolaboratif", "sinergi-lintas-sektor"]
+    assert [row.user_id for row in cohort.facilitator_rows] == [fasil.id]
+    duplicate = post_form(client, "/admin/cohorts/new", {
+        "name": "X", "slug": "angkatan-2", "starts_on": "2027-02-01", "ends_on": "2027-01-01",
+        "module": ["kepemimpinan-kolaboratif"]}, token_page="/admin/cohorts/new")
+    page = duplicate.get_data(as_text=True)
+    assert "Tanggal selesai sebelum tanggal mulai." in page
+    taken = post_form(client, "/admin/cohorts/new", {
+        "name": "X", "slug": "angkatan-2", "starts_on": "2027-02-01", "ends_on": "2027-03-01",
+        "module": ["kepemimpinan-kolaboratif"]}, token_page="/admin/cohorts/new")
+    assert "Slug ini sudah dipakai angkatan lain." in taken.get_data(as_text=True)
+    post_form(client, "/admin/cohorts/angkatan-2/close", {}, token_page="/admin/")
+    db.session.refresh(cohort)
+    assert cohort.closed
+
+
+def test_unenrol_keeps_records_and_can_be_undone(app, setup):
+    client = login(app, "admin")
+    peserta = setup[0]["peserta"]
+    post_form(client, f"/admin/cohorts/k/enrolments/{peserta.id}/unenrol", {},
+              token_page="/admin/cohorts/k/people")
+    row = db.session.scalar(select(Enrolment))
+    db.session.refresh(row)
+    assert row.unenrolled_at is not None
+    assert login(app, "peserta").get("/learn/k/").status_code == 404
+    post_form(client, f"/admin/cohorts/k/enrolments/{peserta.id}/enrol", {},
+              token_page="/admin/cohorts/k/people")
+    db.session.refresh(row)
+    assert row.unenrolled_at is None
+    actions = db.session.scalars(select(AuditEvent.action)).all()
+    assert actions == ["enrolment.unenrol", "enrolment.enrol"]
+
+
+def test_import_page_previews_then_writes(app, setup):
+    client = login(app, "admin")
+    data = (b"Nama;NIP;Unit\nSiti Nurhayati, S.E.;19860926 201505 2 001;Bappeda\n"
+            b"Tanpa NIP;;Desa Kolong\n")
+    token = csrf_token(client, "/admin/cohorts/k/import")
+    preview = client.post("/admin/cohorts/k/import", data={
+        "file": (io.BytesIO(data), "peserta.csv"), "csrf_token": token},
+        content_type="multipart/form-data")
+    page = preview.get_data(as_text=True)
+    assert "2 baru, 0 diperbarui, 0 tidak berubah, 0 bermasalah." in page
+    assert db.session.scalar(select(User).where(User.full_name == "Tanpa NIP")) is None
+    upload = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    done = post_form(client, "/admin/cohorts/k/import/confirm",
+                     {"token": upload, "filename": "peserta.csv"}, token_page="/admin/")
+    assert "/account/setup/" in done.get_data(as_text=True)
+    assert db.session.scalar(select(User).where(User.full_name == "Tanpa NIP"))
+
+
+def test_import_page_shows_errors_and_writes_nothing(app, setup):
+    client = login(app, "admin")
+    data = b"Nama,NIP\n,123\n"
+    token = csrf_token(client, "/admin/cohorts/k/import")
+    page = client.post("/admin/cohorts/k/import", data={
+        "file": (io.BytesIO(data), "salah.csv"), "csrf_token": token},
+        content_type="multipart/form-data").get_data(as_text=True)
+    assert "<strong>NIP</strong>: NIP harus terdiri dari 18 angka" in page
+    assert "<strong>nama</strong>: nama belum diisi" in page
+    assert 'name="token"' not in page  # no confirm button
+
+
+def test_accounts_create_deactivate_reset_and_roles(app, setup):
+    client = login(app, "admin")
+    created = post_form(client, "/admin/users/new", {
+        "username": "baru", "full_name": "Dr. Baru, M.Si.", "roles": ["facilitator"],
+        "nip": "19750421 200012 2 003"}, token_page="/admin/users/new")
+    link = re.search(r"/account/setup/[A-Za-z0-9_-]+", created.get_data(as_text=True)).group(0)
+    user = db.session.scalar(select(User).where(User.username == "baru"))
+    assert user.nip == "197504212000122003" and user.roles == {Role.FACILITATOR}
+    assert app.test_client().get(link).status_code == 200
+    post_form(client, f"/admin/users/{user.id}/deactivate", {}, token_page="/admin/users")
+    db.session.refresh(user)
+    assert not user.active
+    post_form(client, f"/admin/users/{user.id}/reactivate", {}, token_page="/admin/users")
+    post_form(client, f"/admin/users/{user.id}", {
+        "username": "baru", "full_name": "Dr. Baru, M.Si.", "roles": ["facilitator", "admin"]},
+        token_page=f"/admin/users/{user.id}")
+    db.session.refresh(user)
+    assert user.roles == {Role.FACILITATOR, Role.ADMIN} and user.active
+    reset = post_form(client, f"/admin/users/{user.id}/reset", {}, token_page="/admin/users")
+    assert "/account/setup/" in reset.get_data(as_text=True)
+    actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["user.created", "user.deactivated", "user.reactivated",
+                       "user.roles_changed", "user.password_reset"]
+
+
+def test_report_figures_and_export_columns(app, setup, make_user):
+    from certkit import make_eligible
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "k"))
+    second = make_user(username="kedua", full_name="Peserta B", unit="Bappeda", desa="Nganti")
+    cohort.enrolments.append(Enrolment(user=second))
+    db.session.commit()
+    make_eligible(cohort.enrolments[0])  # Peserta A: module complete, plan approved
+    client = login(app, "admin")
+    rows = list(csv.reader(io.StringIO(client.get("/admin/reports/modules.csv?cohort=k")
+                                       .get_data().decode("utf-8-sig"))))
+    assert rows[0] == ["Modul", "Peserta", "Selesai", "Persen selesai"]
+    assert rows[1][1:] == ["2", "1", "50"]
+    desa = list(csv.reader(io.StringIO(client.get("/admin/reports/desa.csv?cohort=k")
+                                       .get_data().decode("utf-8-sig"))))
+    assert desa[0] == ["Desa", "Peserta", "Tuntas", "Persen tuntas", "Rata-rata kemajuan"]
+    assert desa[1:] == [["Kolong", "1", "1", "100", "100"], ["Nganti", "1", "0", "0", "0"]]
+    plans = list(csv.reader(io.StringIO(client.get("/admin/reports/plans.csv?cohort=k")
+                                        .get_data().decode("utf-8-sig"))))
+    assert ["disetujui", "1"] in plans and ["belum ada", "1"] in plans
+    summary = client.get("/admin/reports/summary.csv").get_data().decode("utf-8-sig")
+    assert "JP diberikan,3" in summary
+    page = client.get("/admin/reports?cohort=k").get_data(as_text=True)
+    assert "<svg" in page and "<script" not in page
