@@ -86,6 +86,13 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
+        #: Email (optional): without LEANS_SMTP_HOST, setup links are only shown to the admin.
+        "LEANS_SMTP_HOST": env.get("LEANS_SMTP_HOST", ""),
+        "LEANS_SMTP_PORT": _int(env, "LEANS_SMTP_PORT", 587),
+        "LEANS_SMTP_USER": env.get("LEANS_SMTP_USER", ""),
+        "LEANS_SMTP_PASSWORD": env.get("LEANS_SMTP_PASSWORD", ""),
+        "LEANS_SMTP_STARTTLS": env.get("LEANS_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "LEANS_SMTP_FROM": env.get("LEANS_SMTP_FROM", "LEANS LMS <no-reply@localhost>"),
         # Languages: Bahasa Indonesia first.
         "LANGUAGES": ("id", "en"),
         "BABEL_DEFAULT_LOCALE": "id",

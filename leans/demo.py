@@ -136,14 +136,28 @@ def _upsert_person(person: DemoPerson) -> User:
     return user
 
 
-def _upsert_cohort() -> Cohort:
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == DEMO_COHORT_SLUG))
+#: The next cohort, planned: enrolled, nothing started yet (shows admin and reports).
+NEXT_COHORT = ("angkatan-2", "LEANS Angkatan II", dt.date(2027, 2, 1), dt.date(2027, 4, 30))
+NEXT_PEOPLE: list[DemoPerson] = [
+    DemoPerson("rahmat", "Rahmat Hidayat, S.T.", P, "Dinas Pekerjaan Umum Sumber Daya Air",
+               OPD, "Teknik Pengairan Ahli Muda", nip="198803212012121002", golongan="III/c"),
+    DemoPerson("nurul", "Nurul Aini, S.KM.", P, "Dinas Kesehatan", OPD,
+               "Penyuluh Kesehatan Masyarakat", nip="199107072019022003", golongan="III/a"),
+    DemoPerson("slamet", "Slamet Riyadi", P, "Pemerintah Desa Kolong", DESA, "Kepala Dusun",
+               kecamatan="Ngasem", desa="Kolong"),
+]
+
+
+def _upsert_cohort(slug: str = DEMO_COHORT_SLUG, name: str = "LEANS Angkatan I",
+                   starts: dt.date = dt.date(2026, 10, 5),
+                   ends: dt.date = dt.date(2026, 12, 18)) -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
     if cohort is None:
-        cohort = Cohort(slug=DEMO_COHORT_SLUG)
+        cohort = Cohort(slug=slug)
         db.session.add(cohort)
-    cohort.name = "LEANS Angkatan I"
-    cohort.starts_on = dt.date(2026, 10, 5)
-    cohort.ends_on = dt.date(2026, 12, 18)
+    cohort.name = name
+    cohort.starts_on = starts
+    cohort.ends_on = ends
     cohort.place = "Aula BKPP Kabupaten Bojonegoro"
     cohort.closed = False
     if cohort.module_slugs != DEMO_MODULES:
@@ -292,6 +306,9 @@ def load_demo() -> list[DemoPerson]:
     users = [_upsert_person(person) for person in PEOPLE]
     cohort = _upsert_cohort()
     _link(cohort, users)
+    next_cohort = _upsert_cohort(*NEXT_COHORT)
+    newcomers = [_upsert_person(person) for person in NEXT_PEOPLE]
+    _link(next_cohort, newcomers + [u for u in users if u.username == "bambang"])
     db.session.flush()
     _record_progress(cohort, users)
     db.session.flush()
@@ -299,7 +316,7 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     load_demo_plans(cohort, users)
     _issue_certificates(cohort)
-    return PEOPLE
+    return PEOPLE + NEXT_PEOPLE
 
 
 @click.command("demo")

@@ -108,7 +108,8 @@ def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
 def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
     """Check every row against the file itself and the database; writes nothing."""
     results = [_read(sheet, number, cells) for number, cells in sheet.rows]
-    by_nip = {u.nip: u for u in db.session.scalars(select(User).where(User.nip.is_not(None)))}
+    by_nip = {u.nip: u for u in db.session.scalars(select(User).where(User.nip.is_not(None)))
+              }
     by_email = {u.email: u for u in db.session.scalars(select(User).where(
         User.email.is_not(None)))}
     by_name = {(u.full_name.lower(), (u.unit or "").lower()): u for u in db.session.scalars(
@@ -195,10 +196,9 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
                      "setup_token_expires_at": now + dt.timedelta(days=SETUP_DAYS)})
     try:
         ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []
-        for result, user_id in zip(new, ids, strict=True):
-            result.user = db.session.get(User, user_id)
+        new_ids = {result.row: user_id for result, user_id in zip(new, ids, strict=True)}
         _update_existing([r for r in plan.results if r.action == "update"])
-        _enrol_and_assign(plan.results, cohort, now)
+        _enrol_and_assign(plan.results, new_ids, cohort, now)
         record(admin, "users.imported", "cohort", cohort.id, at=now, new=len(new),
                updated=plan.counts["update"], unchanged=plan.counts["unchanged"])
         db.session.commit()
@@ -215,7 +215,9 @@ def _update_existing(results: list[RowResult]) -> None:
                 setattr(result.user, key, result.values[key])
 
 
-def _enrol_and_assign(results: list[RowResult], cohort: Cohort, now: dt.datetime) -> None:
+def _enrol_and_assign(results: list[RowResult], new_ids: dict[int, int], cohort: Cohort,
+                      now: dt.datetime) -> None:
+    """Roles, enrolments and facilitator links, in bulk (no per-row queries)."""
     from leans.models import CohortFacilitator
 
     existing = {e.user_id: e for e in db.session.scalars(
@@ -224,17 +226,18 @@ def _enrol_and_assign(results: list[RowResult], cohort: Cohort, now: dt.datetime
         CohortFacilitator.cohort_id == cohort.id)))
     role_rows, enrolments = [], []
     for result in results:
-        user, role = result.user, result.values["role"]
-        if role not in {r.role for r in user.role_rows}:
-            role_rows.append({"user_id": user.id, "role": role})
+        role = result.values["role"]
+        user_id = new_ids.get(result.row) or result.user.id
+        if result.user is None or role not in result.user.roles:
+            role_rows.append({"user_id": user_id, "role": role})
         if role is Role.PARTICIPANT:
-            if user.id in existing:
-                existing[user.id].unenrolled_at = None
+            if user_id in existing:
+                existing[user_id].unenrolled_at = None
             else:
-                enrolments.append({"cohort_id": cohort.id, "user_id": user.id,
+                enrolments.append({"cohort_id": cohort.id, "user_id": user_id,
                                    "enrolled_at": now})
-        elif role is Role.FACILITATOR and user.id not in facilitators:
-            db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=user.id))
+        elif role is Role.FACILITATOR and user_id not in facilitators:
+            db.session.add(CohortFacilitator(cohort_id=cohort.id, user_id=user_id))
     if role_rows:
         db.session.execute(insert(UserRole), role_rows)
     if enrolments:

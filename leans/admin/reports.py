@@ -58,7 +58,7 @@ def _group_table(key: str, label: str, rows: Sequence[ParticipantRow], group_of,
 
 
 def build_report(cohorts: Sequence[Cohort], catalogue: Catalogue) -> Report:
-    reports = [cohort_report(cohort, catalogue) for cohort in cohorts]
+    reports = [cohort_report(cohort, catalogue, summary=True) for cohort in cohorts]
     rows = [row for report in reports for row in report.rows]
     per_module: dict[str, list[int]] = {}
     titles = {}

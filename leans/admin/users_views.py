@@ -12,6 +12,7 @@ from leans.admin.forms import UserForm
 from leans.admin.views import bp
 from leans.auth.forms import EmptyForm
 from leans.extensions import db
+from leans.mail import send_setup_link
 from leans.models import Role, User
 
 PAGE = 50
@@ -64,8 +65,10 @@ def new_user():
             created, token = create_account(current_user, roles={Role(r) for r in
                                                                  form.roles.data}, **fields)
             db.session.commit()
-            return render_template("admin/setup_link.html", person=created,
-                                   link=_link(token), created=True)
+            link = _link(token)
+            sent = send_setup_link(created.email, created.full_name, created.username, link)
+            return render_template("admin/setup_link.html", person=created, link=link,
+                                   created=True, sent=sent)
     return render_template("admin/user_form.html", form=form, person=None)
 
 
@@ -106,8 +109,10 @@ def account_action(user_id: int, action: str):
     if action == "reset":
         token = reset_password(current_user, person)
         db.session.commit()
-        return render_template("admin/setup_link.html", person=person, link=_link(token),
-                               created=False)
+        link = _link(token)
+        sent = send_setup_link(person.email, person.full_name, person.username, link)
+        return render_template("admin/setup_link.html", person=person, link=link,
+                               created=False, sent=sent)
     set_active(current_user, person, action == "reactivate")
     db.session.commit()
     flash(_("Account deactivated; the records are kept.") if action == "deactivate"

@@ -29,6 +29,7 @@ from leans.auth.permissions import role_required
 from leans.cohorts import all_cohorts
 from leans.content import get_catalogue
 from leans.extensions import db
+from leans.mail import send_setup_link
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole, utcnow
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -236,5 +237,8 @@ def confirm_import(slug: str):
     accounts = apply_import(plan, cohort, current_user)
     path.unlink(missing_ok=True)
     base = current_app.config["LEANS_BASE_URL"].rstrip("/")
+    emails = {r.values["full_name"]: r.values["email"] for r in plan.results}
+    sent = {a.username for a in accounts if send_setup_link(
+        emails.get(a.full_name), a.full_name, a.username, f"{base}/account/setup/{a.setup_token}")}
     return render_template("admin/import_done.html", cohort=cohort, plan=plan,
-                           accounts=accounts, base=base)
+                           accounts=accounts, base=base, sent=sent)

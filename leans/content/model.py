@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,10 @@ class Module:
     completion: tuple[str, ...] = ("lessons",)
     #: The module's question bank (``quiz.yaml``), if it has one.
     quiz: Quiz | None = None
+
+    @cached_property
+    def lesson_slugs(self) -> frozenset[str]:
+        return frozenset(lesson.slug for lesson in self.lessons)
 
     def quiz_for(self, kind: str) -> Quiz | None:
         """The bank if it serves as this kind of test (``pre`` or ``post``)."""

@@ -12,7 +12,7 @@ from sqlalchemy.orm import lazyload
 
 from leans.content.model import Catalogue, Module
 from leans.extensions import db
-from leans.models import Cohort, Enrolment, User
+from leans.models import Cohort, Enrolment, UnitType, User
 from leans.modules.facts import load_cohort_facts
 from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
 from leans.modules.services import training_modules
@@ -59,14 +59,47 @@ class CohortReport:
         return sorted({row.user.unit for row in self.rows if row.user.unit})
 
 
-def cohort_report(cohort: Cohort, catalogue: Catalogue) -> CohortReport:
-    """Every active participant's progress, in two queries whatever the cohort's size."""
+@dataclass(frozen=True)
+class Person:
+    """The few facts about a participant that summary reports need (no ORM objects)."""
+
+    id: int
+    full_name: str
+    unit: str | None
+    unit_type: UnitType | None
+    kecamatan: str | None
+    desa: str | None
+
+
+@dataclass(frozen=True)
+class EnrolmentRef:
+    id: int
+    enrolled_at: dt.datetime
+
+
+def _summary_pairs(cohort: Cohort) -> list[tuple[EnrolmentRef, Person]]:
+    rows = db.session.execute(
+        select(Enrolment.id, Enrolment.enrolled_at, User.id, User.full_name, User.unit,
+               User.unit_type, User.kecamatan, User.desa)
+        .join(User, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None)))
+    return [(EnrolmentRef(r[0], r[1]), Person(*r[2:])) for r in rows]
+
+
+def cohort_report(cohort: Cohort, catalogue: Catalogue,
+                  summary: bool = False) -> CohortReport:
+    """Every active participant's progress, in a fixed number of queries whatever the
+    cohort's size. ``summary=True`` (cross-cohort reports): plain rows and completion
+    without dates, several times faster with thousands of participants."""
     modules = training_modules(cohort, catalogue)
-    pairs = db.session.execute(
-        select(Enrolment, User).join(User, Enrolment.user_id == User.id)
-        .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
-        .order_by(User.full_name).options(lazyload(User.role_rows))).all()
-    facts = load_cohort_facts(cohort.id, catalogue)
+    if summary:
+        pairs = _summary_pairs(cohort)
+    else:
+        pairs = db.session.execute(
+            select(Enrolment, User).join(User, Enrolment.user_id == User.id)
+            .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
+            .order_by(User.full_name).options(lazyload(User.role_rows))).all()
+    facts = load_cohort_facts(cohort.id, catalogue, with_times=not summary)
     rows = [ParticipantRow(user, enrolment, training_progress(modules, facts.get(enrolment.id, {})))
             for enrolment, user in pairs]
     return CohortReport(cohort, modules, rows)

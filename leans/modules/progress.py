@@ -61,6 +61,10 @@ class ModuleProgress:
     unmet_prerequisites: tuple[Module, ...] = ()
     post_test_passed: bool = False
     plan_approved: bool = False
+    #: What the rules count: each lesson, plus the post-test and the action plan when they
+    #: are rules; and how many of those are done.
+    steps_total: int = 0
+    steps_done: int = 0
 
     @cached_property
     def missing(self) -> tuple[Missing, ...]:
@@ -82,19 +86,6 @@ class ModuleProgress:
     @property
     def lessons_done(self) -> int:
         return len(self.done)
-
-    @property
-    def steps_total(self) -> int:
-        """What the rules count: each lesson, plus the post-test and the action plan when
-        they are rules."""
-        rules = self.module.completion
-        return self.lessons_total + ("post_test" in rules) + ("action_plan" in rules)
-
-    @property
-    def steps_done(self) -> int:
-        rules = self.module.completion
-        return (self.lessons_done + ("post_test" in rules and self.post_test_passed)
-                + ("action_plan" in rules and self.plan_approved))
 
     @property
     def percent(self) -> int:
@@ -119,8 +110,9 @@ class ModuleProgress:
 def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
                     unmet_prerequisites: Sequence[Module] = ()) -> ModuleProgress:
     """Apply the module's completion rules to the facts."""
-    existing = {lesson.slug for lesson in module.lessons}
-    done = frozenset(slug for slug in facts.lessons if slug in existing)
+    existing = module.lesson_slugs
+    rules = module.completion
+    done = existing.intersection(facts.lessons) if facts.lessons else frozenset()
     times = [facts.lessons[slug] for slug in done]
     lessons_met = "lessons" not in module.completion or len(done) == len(existing)
     post_passed = facts.post_test_passed_at is not None
@@ -147,6 +139,9 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
         last_activity=max(times) if times else None,
         unmet_prerequisites=tuple(unmet_prerequisites), post_test_passed=post_passed,
         plan_approved=approved,
+        steps_total=len(existing) + ("post_test" in rules) + ("action_plan" in rules),
+        steps_done=len(done) + ("post_test" in rules and post_passed)
+        + ("action_plan" in rules and approved),
     )
 
 

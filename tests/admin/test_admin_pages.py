@@ -172,3 +172,36 @@ def test_report_figures_and_export_columns(app, setup, make_user):
     assert "JP diberikan,3" in summary
     page = client.get("/admin/reports?cohort=k").get_data(as_text=True)
     assert "<svg" in page and "<script" not in page
+
+
+def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch):
+    sent = []
+
+    class FakeSMTP:
+        def __init__(self, host, port, timeout):
+            self.host = host
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def starttls(self):
+            pass
+
+        def login(self, user, password):
+            pass
+
+        def send_message(self, message):
+            sent.append(message)
+
+    monkeypatch.setattr("leans.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setitem(app.config, "LEANS_SMTP_HOST", "smtp.contoh.go.id")
+    client = login(app, "admin")
+    page = post_form(client, "/admin/users/new", {
+        "username": "surel", "full_name": "Dewi Surel", "roles": ["participant"],
+        "email": "dewi@contoh.go.id"}, token_page="/admin/users/new").get_data(as_text=True)
+    assert "dewi@contoh.go.id" in page
+    (message,) = sent
+    assert message["To"] == "dewi@contoh.go.id" and "/account/setup/" in message.get_content()
