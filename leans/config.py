@@ -86,6 +86,7 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
+        "LEANS_LOGIN_RATE_LIMIT": env.get("LEANS_LOGIN_RATE_LIMIT", "10 per minute"),
         #: Email (optional): without LEANS_SMTP_HOST, setup links are only shown to the admin.
         "LEANS_SMTP_HOST": env.get("LEANS_SMTP_HOST", ""),
         "LEANS_SMTP_PORT": _int(env, "LEANS_SMTP_PORT", 587),

@@ -82,8 +82,11 @@ def content_app(app):
 
 @pytest.fixture(autouse=True)
 def _clean_database(app):
-    """Each test starts with empty tables and its own app context."""
+    """Each test starts with empty tables, fresh rate limits and its own app context."""
+    from leans.extensions import limiter
+
     with app.app_context():
+        limiter.reset()
         yield
         db.session.rollback()
         db.session.remove()

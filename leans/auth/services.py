@@ -10,6 +10,7 @@ from flask_login import login_user, logout_user
 
 from leans.auth.passwords import hash_password, verify_password
 from leans.extensions import db
+from leans.identity import mask_nip
 from leans.models import Role, User, find_user_by_login, utcnow
 
 log = logging.getLogger("leans.auth")
@@ -26,7 +27,8 @@ def authenticate(login: str, password: str) -> LoginResult:
     """Check credentials. Unknown user and wrong password give the same outcome."""
     user = find_user_by_login(login)
     if not verify_password(user.password_hash if user else None, password) or user is None:
-        log.info("login failed for %r", login[:64])
+        shown = mask_nip(login) if login.strip().isdigit() else login[:64]
+        log.info("login failed for %r", shown)
         return LoginResult(None, "bad_credentials")
     if not user.active:
         log.info("login refused for inactive user id=%s", user.id)

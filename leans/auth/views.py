@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -16,7 +16,7 @@ from leans.auth.services import (
     start_session,
     user_for_setup_token,
 )
-from leans.extensions import db
+from leans.extensions import db, limiter
 
 bp = Blueprint("auth", __name__)
 
@@ -31,7 +31,12 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+def _login_limit() -> str:
+    return current_app.config["LEANS_LOGIN_RATE_LIMIT"]
+
+
 @bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
 def login():
     """Log in with username or email and password."""
     if current_user.is_authenticated:

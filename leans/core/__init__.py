@@ -7,9 +7,11 @@ from flask_wtf.csrf import CSRFError
 
 
 def init_app(app: Flask) -> None:
+    from leans.core import security
     from leans.core.views import bp
 
     app.register_blueprint(bp)
+    security.init_app(app)
 
     for code in (403, 404, 405, 500):
         app.register_error_handler(code, _error_page(code))
@@ -18,6 +20,10 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int):
     def handler(error):
+        if code == 403:
+            from leans.core.security import log_refusal
+
+            log_refusal(code)
         return render_template("errors/error.html", code=code), code
 
     return handler
