@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: install run test lint translations translations-update clean
+.PHONY: install run test system translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,8 +26,18 @@ run: install
 	$(BIN)/leans demo
 	$(BIN)/leans run --port $(PORT)
 
-## test: install and run the whole test suite (lint included)
-test: install
+## system: Debian packages the app and the browser tests need (installed when missing, as root)
+system:
+	@missing=""; \
+	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install:$$missing (the browser tests are skipped without chromium)"; fi; \
+	fi
+
+## test: install and run the whole test suite (lint and browser tests included)
+test: install system
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 

@@ -1,0 +1,146 @@
+"""End-to-end in a real browser (Debian's chromium via Playwright) against the app served
+by a real server process on 127.0.0.1 with a fresh database and the demo data."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "e2e"
+PASSWORD = "leans-demo-2026"
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("e2e")
+    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEANS_")},
+           "LEANS_INSTANCE_PATH": str(folder),
+           "LEANS_DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3"}
+    leans = str(Path(sys.executable).parent / "leans")
+    subprocess.run([leans, "demo"], env=env, check=True, capture_output=True, timeout=300)
+    port = _free_port()
+    process = subprocess.Popen([leans, "run", "--port", str(port)], env=env,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
+            break
+        except OSError:
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.3)
+    yield base
+    process.terminate()
+    process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chrome = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"])
+        yield chrome
+        chrome.close()
+
+
+def login(browser, base: str, username: str):
+    page = browser.new_page(viewport={"width": 390, "height": 844})
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Refused" in m.text else None)
+    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    page.goto(f"{base}/login")
+    page.fill("#login", username)
+    page.fill("#password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/dashboard")
+    return page, errors
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_participant_reads_takes_the_pre_test_and_marks_lessons(server, browser):
+    page, errors = login(browser, server, "wahyuni")  # Tondomulo cadre, module 1 in progress
+    shot(page, "01-dashboard")
+    page.click("text=Lanjutkan belajar")
+    assert "/learn/angkatan-1/" in page.url
+    title = page.inner_text("h1")
+    page.click("text=Tandai selesai dan lanjutkan")
+    assert page.inner_text("h1") != title  # moved on to the next lesson
+    shot(page, "02-lesson")
+    page.goto(f"{server}/learn/angkatan-1/sinergi-lintas-sektor/")
+    assert "Terkunci" in page.inner_text("main")  # module 3 needs module 1
+    assert errors == []  # no CSP refusals, no dialogs
+
+
+def test_participant_writes_and_submits_an_action_plan_with_errors_named(server, browser):
+    page, errors = login(browser, server, "suparno")  # a draft with gaps
+    page.goto(f"{server}/learn/angkatan-1/plan")
+    page.fill("#title", "KOLEGA Nganti <script>alert(1)</script>")
+    page.click("button[value=submit]")
+    body = page.inner_text("main")
+    assert "belum dapat diajukan" in body and "Indikator: isi paling sedikit satu baris." in body
+    assert page.input_value("#title").startswith("KOLEGA Nganti")  # nothing typed is lost
+    shot(page, "03-plan-errors")
+    assert errors == []
+
+
+def test_facilitator_grades_with_the_rubric_and_approves(server, browser):
+    page, errors = login(browser, server, "retno")
+    page.goto(f"{server}/grading/")
+    page.click("text=Satu data sasaran")  # Agus's resubmitted plan
+    assert "Perubahan sejak versi 1" in page.inner_text("main")
+    page.click("text=Mulai menilai")
+    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur", "kelayakan",
+                      "keberlanjutan"):
+        page.check(f"input[name=level-{criterion}][value='4']")
+    page.check("input[name=decision][value=approve]")
+    page.fill("#overall_comment", "Siap dijalankan.")
+    shot(page, "04-grading")
+    page.click("text=Simpan keputusan")
+    assert "Rencana disetujui dengan nilai 100" in page.inner_text("main")
+    assert errors == []
+
+
+def test_the_certificate_qr_opens_the_verification_page(server, browser):
+    page, errors = login(browser, server, "wahyu")
+    link = page.get_attribute("a[href$='.pdf']", "href")
+    response = page.request.get(server + link)
+    assert response.headers["content-type"] == "application/pdf"
+    import io
+
+    import pypdfium2
+    import zxingcpp
+    pdf = pypdfium2.PdfDocument(io.BytesIO(response.body()))
+    (code,) = zxingcpp.read_barcodes(pdf[0].render(scale=3).to_pil())
+    verify = browser.new_page()
+    verify.goto(code.text.replace("http://127.0.0.1:5000", server))
+    assert "Asli dan berlaku" in verify.inner_text("main")
+    shot(verify, "05-verify")
+    assert errors == []
