@@ -100,8 +100,23 @@ def cohort_report(cohort: Cohort, catalogue: Catalogue,
             .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
             .order_by(User.full_name).options(lazyload(User.role_rows))).all()
     facts = load_cohort_facts(cohort.id, catalogue, with_times=not summary)
-    rows = [ParticipantRow(user, enrolment, training_progress(modules, facts.get(enrolment.id, {})))
-            for enrolment, user in pairs]
+    if not summary:
+        rows = [ParticipantRow(user, enrolment,
+                               training_progress(modules, facts.get(enrolment.id, {})))
+                for enrolment, user in pairs]
+        return CohortReport(cohort, modules, rows)
+    # Without times, participants with the same facts have the same progress: apply the
+    # rules once per distinct set of facts (few, in practice) instead of once per person.
+    memo: dict[tuple, list[ModuleProgress]] = {}
+    rows = []
+    for enrolment, user in pairs:
+        mine = facts.get(enrolment.id, {})
+        key = tuple(sorted((slug, frozenset(f.lessons), f.post_test_passed_at,
+                            f.plan_approved_at) for slug, f in mine.items()))
+        progress = memo.get(key)
+        if progress is None:
+            progress = memo[key] = training_progress(modules, mine)
+        rows.append(ParticipantRow(user, enrolment, progress))
     return CohortReport(cohort, modules, rows)
 
 

@@ -63,3 +63,15 @@ def test_participant_dashboard_queries_do_not_grow(app):
     small = queries_for(app, "p0-kecil", "/dashboard")
     large = queries_for(app, "p0-besar", "/dashboard")
     assert small == large and large <= 10
+
+
+def test_summary_reports_agree_with_the_full_progress(app):
+    from leans.modules.cohort_report import cohort_report
+
+    cohort = build_cohort("sama", participants=12, module_count=3)
+    full = cohort_report(cohort, get_catalogue())
+    summary = cohort_report(cohort, get_catalogue(), summary=True)
+    assert {r.enrolment.id: (r.overall_percent, r.complete, [p.status for p in r.progress])
+            for r in full.rows} == \
+        {r.enrolment.id: (r.overall_percent, r.complete, [p.status for p in r.progress])
+         for r in summary.rows}
