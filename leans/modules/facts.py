@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
-from sqlalchemy import Select, null, select
+from sqlalchemy import bindparam, literal, null, select, union_all
 
 from leans.assessments.models import QuizAttempt
 from leans.assessments.plan_models import ActionPlan
 from leans.assessments.plan_states import PlanState
 from leans.assessments.quizzes import post_test_passed_at
 from leans.content.model import Catalogue
-from leans.extensions import db
+from leans.extensions import UTCDateTime, db
 from leans.models import Enrolment
 from leans.modules.models import LessonCompletion
 from leans.modules.progress import ModuleFacts
@@ -27,15 +28,20 @@ FactsByEnrolment = dict[int, dict[str, ModuleFacts]]
 UNKNOWN_TIME = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 
 
-def _collect(lessons: Select, attempts: Select, plans: Select,
-             catalogue: Catalogue) -> FactsByEnrolment:
+def _collect(rows: Iterable, catalogue: Catalogue) -> FactsByEnrolment:
+    """Group the uniform fact rows (kind, enrolment, module, item, at, passed, score, number)
+    by enrolment and module, and apply each bank's best/last policy to the post-tests."""
     lesson_times: dict[tuple[int, str], dict[str, dt.datetime]] = defaultdict(dict)
-    for enrolment_id, module_slug, lesson_slug, completed_at in db.session.execute(lessons):
-        lesson_times[(enrolment_id, module_slug)][lesson_slug] = completed_at or UNKNOWN_TIME
     post_attempts: dict[tuple[int, str], list] = defaultdict(list)
-    for attempt in db.session.execute(attempts):
-        post_attempts[(attempt.enrolment_id, attempt.module_slug)].append(attempt)
-    approved = dict(db.session.execute(plans).all())
+    approved: dict[int, dt.datetime] = {}
+    for kind, enrolment_id, module_slug, item, at, passed, score, number in rows:
+        if kind == "l":
+            lesson_times[(enrolment_id, module_slug)][item] = at or UNKNOWN_TIME
+        elif kind == "q":
+            post_attempts[(enrolment_id, module_slug)].append(
+                _Attempt(number, at, bool(passed), score))
+        else:
+            approved[enrolment_id] = at
     plan_modules = [m.slug for m in catalogue.modules if "action_plan" in m.completion]
     keys = lesson_times.keys() | post_attempts.keys()
     keys |= {(enrolment_id, slug) for enrolment_id in approved for slug in plan_modules}
@@ -51,39 +57,50 @@ def _collect(lessons: Select, attempts: Select, plans: Select,
     return facts
 
 
-_LESSON_COLUMNS = (LessonCompletion.enrolment_id, LessonCompletion.module_slug,
-                   LessonCompletion.lesson_slug, LessonCompletion.completed_at)
-_PLAN_COLUMNS = (ActionPlan.enrolment_id, ActionPlan.approved_at)
-_ATTEMPT_COLUMNS = (QuizAttempt.enrolment_id, QuizAttempt.module_slug, QuizAttempt.number,
-                    QuizAttempt.submitted_at, QuizAttempt.passed, QuizAttempt.score)
+@dataclass(frozen=True)
+class _Attempt:
+    number: int
+    submitted_at: dt.datetime
+    passed: bool
+    score: float | None
+
+
+def _facts_query(enrolments, with_times: bool = True):
+    """One UNION ALL of lesson completions, submitted post-tests and approved plans of the
+    enrolments the ``enrolments`` condition (a column clause on ``enrolment_id``) selects."""
+    lesson_time = (LessonCompletion.completed_at if with_times
+                   else literal(None, UTCDateTime))  # keeps the column's type for the union
+    none = null()
+    lessons = select(literal("l"), LessonCompletion.enrolment_id, LessonCompletion.module_slug,
+                     LessonCompletion.lesson_slug, lesson_time, none, none, none).where(
+        enrolments(LessonCompletion.enrolment_id))
+    attempts = select(literal("q"), QuizAttempt.enrolment_id, QuizAttempt.module_slug, none,
+                      QuizAttempt.submitted_at, QuizAttempt.passed, QuizAttempt.score,
+                      QuizAttempt.number).where(
+        enrolments(QuizAttempt.enrolment_id), QuizAttempt.kind == "post",
+        QuizAttempt.submitted_at.is_not(None))
+    plans = select(literal("p"), ActionPlan.enrolment_id, none, none, ActionPlan.approved_at,
+                   none, none, none).where(
+        enrolments(ActionPlan.enrolment_id), ActionPlan.state == PlanState.APPROVED)
+    return union_all(lessons, attempts, plans)
+
+
+#: Built once: the participant pages run it on every request.
+_BY_IDS = _facts_query(lambda column: column.in_(bindparam("ids", expanding=True)))
 
 
 def load_facts(enrolment_ids: Iterable[int], catalogue: Catalogue) -> FactsByEnrolment:
-    """Facts of some enrolments (a participant's trainings)."""
+    """Facts of some enrolments (a participant's trainings), in one query."""
     ids = list(enrolment_ids)
     if not ids:
         return defaultdict(dict)
-    return _collect(
-        select(*_LESSON_COLUMNS).where(LessonCompletion.enrolment_id.in_(ids)),
-        select(*_ATTEMPT_COLUMNS).where(QuizAttempt.enrolment_id.in_(ids),
-                                        QuizAttempt.kind == "post",
-                                        QuizAttempt.submitted_at.is_not(None)),
-        select(*_PLAN_COLUMNS).where(ActionPlan.enrolment_id.in_(ids),
-                                     ActionPlan.state == PlanState.APPROVED),
-        catalogue)
+    return _collect(db.session.execute(_BY_IDS, {"ids": ids}), catalogue)
 
 
 def load_cohort_facts(cohort_id: int, catalogue: Catalogue,
                       with_times: bool = True) -> FactsByEnrolment:
     """Facts of every enrolment of a cohort; reports that need only *what* is done skip
     reading lesson times (the slowest part with thousands of participants)."""
-    columns = _LESSON_COLUMNS if with_times else (*_LESSON_COLUMNS[:3], null())
-    return _collect(
-        select(*columns).join(Enrolment, Enrolment.id == LessonCompletion.enrolment_id)
-        .where(Enrolment.cohort_id == cohort_id),
-        select(*_ATTEMPT_COLUMNS).join(Enrolment, Enrolment.id == QuizAttempt.enrolment_id)
-        .where(Enrolment.cohort_id == cohort_id, QuizAttempt.kind == "post",
-               QuizAttempt.submitted_at.is_not(None)),
-        select(*_PLAN_COLUMNS).join(Enrolment, Enrolment.id == ActionPlan.enrolment_id)
-        .where(Enrolment.cohort_id == cohort_id, ActionPlan.state == PlanState.APPROVED),
-        catalogue)
+    in_cohort = select(Enrolment.id).where(Enrolment.cohort_id == cohort_id).scalar_subquery()
+    query = _facts_query(lambda column: column.in_(in_cohort), with_times)
+    return _collect(db.session.execute(query), catalogue)
