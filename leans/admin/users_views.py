@@ -10,7 +10,9 @@ from sqlalchemy import func, or_, select
 from leans.admin.accounts import change_roles, create_account, reset_password, set_active
 from leans.admin.forms import UserForm
 from leans.admin.views import bp
+from leans.audit import record
 from leans.auth.forms import EmptyForm
+from leans.auth.services import reauthenticated
 from leans.extensions import db
 from leans.mail import send_setup_link
 from leans.models import Role, User
@@ -83,7 +85,16 @@ def edit_user(user_id: int):
     form = UserForm(obj=person)
     if request.method == "GET":
         form.roles.data = [r.value for r in person.roles]
-    if form.validate_on_submit() and _fill(person, form):
+    if form.validate_on_submit():
+        nip_changes = (form.nip.data or None) != person.nip
+        if nip_changes and not reauthenticated(current_user,
+                                               request.form.get("confirm_password", "")):
+            form.nip.errors.append(_("Changing a NIP needs your password below."))
+            return render_template("admin/user_form.html", form=form, person=person), 403
+        if not _fill(person, form):
+            return render_template("admin/user_form.html", form=form, person=person)
+        if nip_changes:
+            record(current_user, "user.nip_changed", "user", person.id)
         roles = {Role(r) for r in form.roles.data}
         if roles != person.roles:
             if person.id == current_user.id and Role.ADMIN not in roles:

@@ -100,3 +100,11 @@ def user_for_setup_token(token: str) -> User | None:
             or user.setup_token_expires_at < utcnow():
         return None
     return user
+
+
+def reauthenticated(user: User, password: str) -> bool:
+    """Re-authentication for sensitive actions (revoking a certificate, changing a NIP)."""
+    ok = verify_password(user.password_hash, password or "")
+    if not ok:
+        log.warning("re-authentication failed for user id=%s", user.id)
+    return ok

@@ -20,6 +20,7 @@ from sqlalchemy import select
 
 from leans.auth.forms import EmptyForm
 from leans.auth.permissions import role_required
+from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
 from leans.certificates.issuing import (
     CertificateError,
@@ -156,6 +157,9 @@ def revoke_view(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    if not reauthenticated(current_user, request.form.get("password", "")):
+        flash(_("Revoking needs your password: it was missing or not correct."), "error")
+        return _back(certificate.enrolment.cohort.slug)
     try:
         revoke(certificate, current_user, request.form.get("reason", ""))
         flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")

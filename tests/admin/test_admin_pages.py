@@ -205,3 +205,21 @@ def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch
     assert "dewi@contoh.go.id" in page
     (message,) = sent
     assert message["To"] == "dewi@contoh.go.id" and "/account/setup/" in message.get_content()
+
+
+def test_changing_a_nip_needs_the_admins_password(app, setup):
+    from conftest import PASSWORD
+    client = login(app, "admin")
+    person = setup[0]["peserta"]
+    form = {"username": "peserta", "full_name": "Peserta A", "roles": ["participant"],
+            "nip": "19860926 201505 2 001"}
+    refused = post_form(client, f"/admin/users/{person.id}", form,
+                        token_page=f"/admin/users/{person.id}")
+    assert refused.status_code == 403
+    db.session.refresh(person)
+    assert person.nip is None
+    post_form(client, f"/admin/users/{person.id}", {**form, "confirm_password": PASSWORD},
+              token_page=f"/admin/users/{person.id}")
+    db.session.refresh(person)
+    assert person.nip == "198609262015052001"
+    assert "user.nip_changed" in db.session.scalars(select(AuditEvent.action)).all()

@@ -10,7 +10,7 @@ import pypdfium2
 import pytest
 import zxingcpp
 from certkit import MODULE, make_eligible
-from conftest import AuthActions, post_form
+from conftest import PASSWORD, AuthActions, post_form
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import func, select
@@ -136,11 +136,16 @@ def test_revoke_and_reissue_chain_and_the_verify_page(app, cohort):
     page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
     assert "Asli dan berlaku" in page and new.data["name"] in page
     assert "19781205 200312 1 004" not in page and "1978**********1004" in page  # masked
-    post_form(client, f"/admin/certificates/item/{new.id}/revoke", {"reason": ""},
-              token_page="/admin/certificates/k")
+    post_form(client, f"/admin/certificates/item/{new.id}/revoke",
+              {"reason": "", "password": PASSWORD}, token_page="/admin/certificates/k")
     assert issued()[1].status == "valid"  # a reason is required
     post_form(client, f"/admin/certificates/item/{new.id}/revoke",
-              {"reason": "Data kehadiran tidak sah"}, token_page="/admin/certificates/k")
+              {"reason": "Data kehadiran tidak sah", "password": "tebakan-salah-saja"},
+              token_page="/admin/certificates/k")
+    assert issued()[1].status == "valid"  # re-authentication is required
+    post_form(client, f"/admin/certificates/item/{new.id}/revoke",
+              {"reason": "Data kehadiran tidak sah", "password": PASSWORD},
+              token_page="/admin/certificates/k")
     page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
     assert "Dicabut" in page and "Data kehadiran tidak sah" in page
 
