@@ -1,0 +1,74 @@
+"""Every spreadsheet export refuses to write formulas: payloads in every free-text column
+(names, units, villages, plan titles) come out inert in CSV and XLSX."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+
+import pytest
+from certkit import MODULE, make_eligible
+from conftest import AuthActions
+from openpyxl import load_workbook
+from sqlalchemy import select
+
+from leans.assessments.plan_models import ActionPlan
+from leans.certificates.export import build_zip
+from leans.certificates.issuing import candidates, issue_batch
+from leans.extensions import db
+from leans.models import Role
+from leans.spreadsheets import FORMULA_PREFIXES
+
+PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1",
+            "=HYPERLINK(\"http://x\",\"y\")"]
+
+
+def risky(cell: str) -> bool:
+    """A cell a spreadsheet could run as a formula (numbers like -5 are fine)."""
+    if not cell.startswith(FORMULA_PREFIXES):
+        return False
+    try:
+        float(cell)
+    except ValueError:
+        return True
+    return False
+
+
+@pytest.fixture(params=PAYLOADS, ids=range(len(PAYLOADS)))
+def world(request, make_user, make_cohort):
+    payload = request.param
+    admin = make_user({Role.ADMIN}, username="admin")
+    person = make_user(username="p", full_name=payload + " Nama", unit=payload + " Unit",
+                       desa=payload + " Desa", kecamatan=payload + " Kec")
+    cohort = make_cohort("k", modules=[MODULE], participants=[person], facilitators=[admin])
+    make_eligible(cohort.enrolments[0])
+    plan = db.session.scalar(select(ActionPlan))
+    plan.versions[0].content = {"title": payload + " Judul", "villages": [payload + " Desa"],
+                                "activities": []}
+    db.session.commit()
+    issue_batch(candidates(cohort), admin)
+    return cohort
+
+
+EXPORTS = ["/cohorts/k/progress.{fmt}", f"/cohorts/k/tests/{MODULE}/results.{{fmt}}",
+           "/grading/tracker.{fmt}", "/admin/reports/opd.{fmt}", "/admin/reports/desa.{fmt}",
+           "/admin/reports/kecamatan.{fmt}"]
+
+
+def test_no_export_writes_a_formula(app, world):
+    client = app.test_client()
+    AuthActions(client).login("admin")
+    for template in EXPORTS:
+        body = client.get(template.format(fmt="csv")).get_data().decode("utf-8-sig")
+        cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
+        assert not [c for c in cells if risky(c)], template
+        sheet = load_workbook(io.BytesIO(client.get(template.format(fmt="xlsx")).data)).active
+        assert not [c.coordinate for row in sheet.iter_rows() for c in row
+                    if c.data_type == "f"], template
+    archive = io.BytesIO()
+    build_zip(world, archive)
+    register = zipfile.ZipFile(archive).read("register.csv").decode("utf-8-sig")
+    assert not [c for row in csv.reader(io.StringIO(register)) for c in row if risky(c)]
+    sheet = load_workbook(io.BytesIO(zipfile.ZipFile(archive).read("register.xlsx"))).active
+    assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
