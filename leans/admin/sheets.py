@@ -49,7 +49,11 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     text = _decode(data)
     first = text.splitlines()[0] if text else ""
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    return [row for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    try:
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise SheetError(f"the CSV file cannot be read ({exc}); save it again from the "
+                         "spreadsheet program as CSV") from exc
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
