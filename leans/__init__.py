@@ -58,6 +58,7 @@ def _register_features(app: Flask) -> None:
         admin,
         assessments,
         auth,
+        backup,
         certificates,
         content,
         core,
@@ -78,4 +79,5 @@ def _register_features(app: Flask) -> None:
     admin.init_app(app)
     dashboard.init_app(app)
     users_cli.init_app(app)
+    backup.init_app(app)
     demo.init_app(app)
