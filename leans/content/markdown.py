@@ -134,5 +134,9 @@ def render(text: str, resolve: LinkResolver | None = None) -> RenderedDoc:
         for token, attribute, target, _line in iter_links(tokens):
             url = resolve(target, attribute == "src")
             token.attrSet(attribute, url if url is not None else "#")
-    html = _PARSER.renderer.render(tokens, _PARSER.options, env)
-    return RenderedDoc(html=sanitize(html), toc=table_of_contents(tokens))
+    html = sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env))
+    # Wide tables scroll on a phone; the region is focusable so keyboards can scroll it too.
+    html = html.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" '
+                                   'aria-label="Tabel"><table>').replace("</table>",
+                                                                          "</table></div>")
+    return RenderedDoc(html=html, toc=table_of_contents(tokens))

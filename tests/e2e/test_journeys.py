@@ -144,3 +144,36 @@ def test_the_certificate_qr_opens_the_verification_page(server, browser):
     assert "Asli dan berlaku" in verify.inner_text("main")
     shot(verify, "05-verify")
     assert errors == []
+
+
+PAGES = {
+    "siti": ["/dashboard", "/learn/angkatan-1/", "/learn/angkatan-1/kepemimpinan-kolaboratif/",
+             "/learn/angkatan-1/kepemimpinan-kolaboratif/mengapa-kolaborasi",
+             "/learn/angkatan-1/plan", "/learn/angkatan-1/memahami-kemiskinan-bojonegoro/test/post"],
+    "retno": ["/cohorts/angkatan-1/progress", "/grading/", "/cohorts/angkatan-1/tests/",
+              "/grading/tracker"],
+    "admin": ["/admin/", "/admin/reports", "/admin/certificates/angkatan-1", "/admin/users"],
+}
+
+
+def test_main_pages_have_no_serious_accessibility_violations(server, browser):
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    found = {}
+    for user, paths in PAGES.items():
+        page, _errors = login(browser, server, user)
+        for path in [*paths, "/login"][: len(paths)]:
+            page.goto(server + path)
+            results = axe.run(page)
+            serious = [(v["id"], v["impact"], len(v["nodes"]))
+                       for v in results.response["violations"]
+                       if v["impact"] in ("serious", "critical")]
+            if serious:
+                found[path] = serious
+        page.close()
+    anonymous = browser.new_page()
+    anonymous.goto(server + "/login")
+    serious = [v["id"] for v in axe.run(anonymous).response["violations"]
+               if v["impact"] in ("serious", "critical")]
+    assert found == {} and serious == []
