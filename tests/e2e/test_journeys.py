@@ -178,3 +178,45 @@ def test_main_pages_have_no_serious_accessibility_violations(server, browser):
     serious = [v["id"] for v in axe.run(anonymous).response["violations"]
                if v["impact"] in ("serious", "critical")]
     assert found == {} and serious == []
+
+
+XSS = ['<script>alert("x1")</script>', '<img src=x onerror=alert("x2")>',
+       '"><svg onload=alert("x3")>', "javascript:alert('x4')"]
+
+
+def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
+    payload = " ".join(XSS)
+    admin, errors = login(browser, server, "admin")
+    admin.goto(f"{server}/admin/users/new")
+    admin.fill("#username", "xss")
+    admin.fill("#full_name", payload)
+    admin.check("input[name=roles][value=participant]")
+    admin.click("main button[type=submit]")
+    admin.goto(f"{server}/admin/cohorts/angkatan-1/people")
+    admin.fill("#login", "xss")
+    admin.click("form[action$='/enrol'] button[type=submit]")
+    for path in ("/admin/users?q=script", "/admin/cohorts/angkatan-1/people",
+                 "/cohorts/angkatan-1/progress"):
+        admin.goto(server + path)
+    participant, more = login(browser, server, "mulyono")  # no plan yet
+    participant.goto(f"{server}/learn/angkatan-1/plan")
+    for field in ("#title", "#problem", "#evidence", "#target_group", "#sustainability"):
+        participant.fill(field, payload)
+    participant.click("button[value=save]")
+    participant.reload()
+    assert participant.input_value("#title") == payload  # kept exactly, shown as text
+    grader, graders = login(browser, server, "bambang")
+    grader.goto(f"{server}/grading/?state=in_review")
+    grader.click("text=Domba Kesejahteraan di Kolong")  # Lilik's plan in review
+    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur",
+                      "kelayakan", "keberlanjutan"):
+        grader.check(f"input[name=level-{criterion}][value='3']")
+        grader.fill(f"#comment-{criterion}", payload)
+    grader.check("input[name=decision][value=request_revision]")
+    grader.fill("#overall_comment", payload)
+    grader.click("text=Simpan keputusan")
+    author, authors = login(browser, server, "lilik")
+    author.goto(f"{server}/learn/angkatan-1/plan")
+    assert "alert(" in author.inner_text("main")  # the comment is shown, as text
+    shot(author, "06-xss-inert")
+    assert errors == more == graders == authors == []  # no dialog ever opened
