@@ -34,7 +34,9 @@ def server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("e2e")
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEANS_")},
            "LEANS_INSTANCE_PATH": str(folder),
-           "LEANS_DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3"}
+           "LEANS_DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3",
+           # Every browser logs in from 127.0.0.1; the real limit is tested in test_security.
+           "LEANS_LOGIN_RATE_LIMIT": "1000 per minute"}
     leans = str(Path(sys.executable).parent / "leans")
     subprocess.run([leans, "demo"], env=env, check=True, capture_output=True, timeout=300)
     port = _free_port()
