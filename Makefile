@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
 
-.PHONY: install run test system translations translations-update clean
+.PHONY: install run test system system-run packages translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -22,15 +22,22 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d leans/translations
 
 ## run: install, load the demo data on SQLite and serve on http://127.0.0.1:$(PORT)/
-run: install
+run: install system-run
 	$(BIN)/leans demo
 	$(BIN)/leans run --port $(PORT)
 
-## system: Debian packages the app and the browser tests need (installed when missing, as root)
+## system: Debian packages the app (Pango, for PDFs) and the browser tests (chromium) need,
+## installed when missing and running as root; `make run` only needs Pango
 system:
+	@$(MAKE) --no-print-directory packages WANT="pango chromium"
+
+system-run:
+	@$(MAKE) --no-print-directory packages WANT="pango"
+
+packages:
 	@missing=""; \
-	ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0"; \
-	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	case "$(WANT)" in *pango*) ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0";; esac; \
+	case "$(WANT)" in *chromium*) command -v chromium >/dev/null || missing="$$missing chromium";; esac; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing (the browser tests are skipped without chromium)"; fi; \
