@@ -334,7 +334,8 @@ def demo_command(force: bool) -> None:
     upgrade_database()
     people = load_demo()
     click.echo(f"Demo data ready: cohort '{DEMO_COHORT_SLUG}' with "
-               f"{sum(Role.PARTICIPANT in p.roles for p in people)} participants.")
+               f"{sum(Role.PARTICIPANT in p.roles for p in PEOPLE)} participants, and "
+               f"'{NEXT_COHORT[0]}' (planned) with {len(NEXT_PEOPLE)}.")
     click.echo(f"Every demo account uses the password: {DEMO_PASSWORD}")
     for person in people:
         roles = "/".join(r.value for r in person.roles)

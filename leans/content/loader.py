@@ -66,6 +66,10 @@ def _read(path: Path, problems: list[Problem]) -> _Document | None:
         problems.append(Problem(path, line, f"front matter is not valid YAML: "
                                             f"{getattr(exc, 'problem', exc)}"))
         return None
+    except (TypeError, ValueError):  # e.g. a key that is not text ("? : x")
+        problems.append(Problem(path, 2, "front matter must be 'key: value' lines with text "
+                                         "keys"))
+        return None
     if not isinstance(post.metadata, dict):
         problems.append(Problem(path, 2, "front matter must be a list of 'key: value' lines"))
         return None

@@ -118,7 +118,7 @@ def load_quiz(path: Path) -> tuple[Quiz | None, list[Problem]]:
     raw_text = path.read_bytes()
     try:
         data = yaml.load(raw_text.decode("utf-8"), Loader=_LineLoader)  # noqa: S506 - SafeLoader
-    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+    except (yaml.YAMLError, UnicodeDecodeError, TypeError, ValueError) as exc:
         mark = getattr(exc, "problem_mark", None)
         checker.add(mark.line + 1 if mark else 1, f"not valid YAML: {getattr(exc, 'problem', exc)}")
         return None, checker.problems

@@ -109,7 +109,7 @@ def load_rubric(path: Path) -> tuple[Rubric | None, list[Problem]]:
     checker = Checker(path, offset=1)
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=LineLoader)  # noqa: S506 - SafeLoader
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, TypeError, ValueError) as exc:  # TypeError: a key that is a list
         mark = getattr(exc, "problem_mark", None)
         checker.add(mark.line + 1 if mark else 1, f"front matter is not valid YAML: "
                                                   f"{getattr(exc, 'problem', exc)}")
