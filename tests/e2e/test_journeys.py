@@ -222,3 +222,37 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
     assert "alert(" in author.inner_text("main")  # the comment is shown, as text
     shot(author, "06-xss-inert")
     assert errors == more == graders == authors == []  # no dialog ever opened
+
+
+def test_admin_imports_an_xlsx_and_exports_the_certificates(server, browser, tmp_path):
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["NIP", "Nama", "Unit/OPD", "Desa"])
+    sheet.append(["19880321 201212 1 002", "Rahmat Hidayat, S.T.", "Dinas PU SDA", ""])
+    sheet.append(["", "Siti Aminah", "Pemerintah Desa Nganti", "Nganti"])
+    sheet.append(["", "Bayu Pratama", "Bappeda", ""])
+    path = tmp_path / "peserta-angkatan-2.xlsx"
+    workbook.save(path)
+    page, errors = login(browser, server, "admin")
+    page.goto(f"{server}/admin/cohorts/angkatan-2/import")
+    page.set_input_files("#file", str(path))
+    page.click("main button[type=submit]")
+    preview = page.inner_text("main")
+    assert "2 baru, 1 diperbarui, 0 tidak berubah, 0 bermasalah." in preview  # Rahmat: new unit
+    shot(page, "07-import-preview")
+    page.click("text=Impor 3 baris ini")
+    assert page.inner_text("main").count("/account/setup/") == 2
+    page.goto(f"{server}/admin/certificates/angkatan-1")
+    page.click("text=Ekspor ZIP")
+    page.wait_for_selector("text=Unduh ZIP", timeout=60000)  # the page refreshes itself
+    shot(page, "08-export-done")
+    link = page.get_attribute("a:has-text('Unduh ZIP')", "href")
+    archive = zipfile.ZipFile(io.BytesIO(page.request.get(server + link).body()))
+    assert "register.xlsx" in archive.namelist()
+    assert len([n for n in archive.namelist() if n.startswith("sertifikat/")]) >= 2
+    assert errors == []
