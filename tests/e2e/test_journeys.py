@@ -90,10 +90,12 @@ def shot(page, name: str) -> None:
 def test_participant_reads_takes_the_pre_test_and_marks_lessons(server, browser):
     page, errors = login(browser, server, "wahyuni")  # Tondomulo cadre, module 1 in progress
     shot(page, "01-dashboard")
-    page.click("text=Lanjutkan belajar")
+    with page.expect_navigation():
+        page.click("text=Lanjutkan belajar")
     assert "/learn/angkatan-1/" in page.url
     title = page.inner_text("h1")
-    page.click("text=Tandai selesai dan lanjutkan")
+    with page.expect_navigation():
+        page.click("text=Tandai selesai dan lanjutkan")
     assert page.inner_text("h1") != title  # moved on to the next lesson
     shot(page, "02-lesson")
     page.goto(f"{server}/learn/angkatan-1/sinergi-lintas-sektor/")
@@ -105,7 +107,8 @@ def test_participant_writes_and_submits_an_action_plan_with_errors_named(server,
     page, errors = login(browser, server, "suparno")  # a draft with gaps
     page.goto(f"{server}/learn/angkatan-1/plan")
     page.fill("#title", "KOLEGA Nganti <script>alert(1)</script>")
-    page.click("button[value=submit]")
+    with page.expect_navigation():
+        page.click("button[value=submit]")
     body = page.inner_text("main")
     assert "belum dapat diajukan" in body and "Indikator: isi paling sedikit satu baris." in body
     assert page.input_value("#title").startswith("KOLEGA Nganti")  # nothing typed is lost
@@ -116,16 +119,19 @@ def test_participant_writes_and_submits_an_action_plan_with_errors_named(server,
 def test_facilitator_grades_with_the_rubric_and_approves(server, browser):
     page, errors = login(browser, server, "retno")
     page.goto(f"{server}/grading/")
-    page.click("text=Satu data sasaran")  # Agus's resubmitted plan
+    with page.expect_navigation():
+        page.click("text=Satu data sasaran")  # Agus's resubmitted plan
     assert "Perubahan sejak versi 1" in page.inner_text("main")
-    page.click("text=Mulai menilai")
+    with page.expect_navigation():
+        page.click("text=Mulai menilai")
     for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur", "kelayakan",
                       "keberlanjutan"):
         page.check(f"input[name=level-{criterion}][value='4']")
     page.check("input[name=decision][value=approve]")
     page.fill("#overall_comment", "Siap dijalankan.")
     shot(page, "04-grading")
-    page.click("text=Simpan keputusan")
+    with page.expect_navigation():
+        page.click("text=Simpan keputusan")
     assert "Rencana disetujui dengan nilai 100" in page.inner_text("main")
     assert errors == []
 
@@ -193,10 +199,12 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
     admin.fill("#username", "xss")
     admin.fill("#full_name", payload)
     admin.check("input[name=roles][value=participant]")
-    admin.click("main button[type=submit]")
+    with admin.expect_navigation():
+        admin.click("main button[type=submit]")
     admin.goto(f"{server}/admin/cohorts/angkatan-1/people")
     admin.fill("#login", "xss")
-    admin.click("form[action$='/enrol'] button[type=submit]")
+    with admin.expect_navigation():
+        admin.click("form[action$='/enrol'] button[type=submit]")
     for path in ("/admin/users?q=script", "/admin/cohorts/angkatan-1/people",
                  "/cohorts/angkatan-1/progress"):
         admin.goto(server + path)
@@ -204,19 +212,22 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
     participant.goto(f"{server}/learn/angkatan-1/plan")
     for field in ("#title", "#problem", "#evidence", "#target_group", "#sustainability"):
         participant.fill(field, payload)
-    participant.click("button[value=save]")
-    participant.reload()
+    with participant.expect_navigation():
+        participant.click("button[value=save]")
+    participant.goto(f"{server}/learn/angkatan-1/plan")
     assert participant.input_value("#title") == payload  # kept exactly, shown as text
     grader, graders = login(browser, server, "bambang")
     grader.goto(f"{server}/grading/?state=in_review")
-    grader.click("text=Domba Kesejahteraan di Kolong")  # Lilik's plan in review
+    with grader.expect_navigation():
+        grader.click("text=Domba Kesejahteraan di Kolong")  # Lilik's plan in review
     for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur",
                       "kelayakan", "keberlanjutan"):
         grader.check(f"input[name=level-{criterion}][value='3']")
         grader.fill(f"#comment-{criterion}", payload)
     grader.check("input[name=decision][value=request_revision]")
     grader.fill("#overall_comment", payload)
-    grader.click("text=Simpan keputusan")
+    with grader.expect_navigation():
+        grader.click("text=Simpan keputusan")
     author, authors = login(browser, server, "lilik")
     author.goto(f"{server}/learn/angkatan-1/plan")
     assert "alert(" in author.inner_text("main")  # the comment is shown, as text
@@ -241,11 +252,13 @@ def test_admin_imports_an_xlsx_and_exports_the_certificates(server, browser, tmp
     page, errors = login(browser, server, "admin")
     page.goto(f"{server}/admin/cohorts/angkatan-2/import")
     page.set_input_files("#file", str(path))
-    page.click("main button[type=submit]")
+    with page.expect_navigation():
+        page.click("main button[type=submit]")
     preview = page.inner_text("main")
     assert "2 baru, 1 diperbarui, 0 tidak berubah, 0 bermasalah." in preview  # Rahmat: new unit
     shot(page, "07-import-preview")
-    page.click("text=Impor 3 baris ini")
+    with page.expect_navigation():
+        page.click("text=Impor 3 baris ini")
     assert page.inner_text("main").count("/account/setup/") == 2
     page.goto(f"{server}/admin/certificates/angkatan-1")
     page.click("text=Ekspor ZIP")
