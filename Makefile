@@ -43,9 +43,9 @@ packages:
 	  else echo "Please install:$$missing (the browser tests are skipped without chromium)"; fi; \
 	fi
 
-## test: install and run the whole test suite (lint and browser tests included)
+## test: install and run the whole test suite (lint and browser tests included), i.e. the
+## README's test command: make install system && .venv/bin/pytest
 test: install system
-	$(BIN)/ruff check .
 	$(BIN)/pytest
 
 ## translations-update: extract new UI strings into the catalogues
