@@ -32,12 +32,7 @@ def all_cohorts() -> list[Cohort]:
 
 
 def is_enrolled(user: User, cohort: Cohort) -> bool:
-    return db.session.scalar(
-        select(Enrolment.id).where(
-            Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
-            Enrolment.unenrolled_at.is_(None),
-        )
-    ) is not None
+    return active_enrolment(user, cohort) is not None
 
 
 def is_facilitator_of(user: User, cohort: Cohort) -> bool:

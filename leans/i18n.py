@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from flask import current_app, has_request_context, session
 from flask_login import current_user
 
@@ -17,3 +20,8 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def local_today() -> dt.date:
+    """Today's date where LEANS runs (LEANS_TIMEZONE, Asia/Jakarta by default)."""
+    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import secrets
 
 from leans.audit import record
 from leans.auth.passwords import NO_PASSWORD
+from leans.auth.services import setup_token_digest
 from leans.extensions import db
 from leans.models import Role, User, utcnow
 
@@ -17,7 +17,7 @@ SETUP_DAYS = 14
 def new_setup_link(user: User) -> str:
     """A fresh one-time setup token for the user (the old password stops working)."""
     token = secrets.token_urlsafe(24)
-    user.setup_token_hash = hashlib.sha256(token.encode()).hexdigest()
+    user.setup_token_hash = setup_token_digest(token)
     user.setup_token_expires_at = utcnow() + dt.timedelta(days=SETUP_DAYS)
     return token
 

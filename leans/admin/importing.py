@@ -4,7 +4,6 @@ unchanged / error) and an all-or-nothing apply that is idempotent (NIP is the ke
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 import secrets
 from collections import Counter
@@ -17,6 +16,7 @@ from leans.admin.accounts import SETUP_DAYS
 from leans.admin.sheets import HEADERS, Sheet
 from leans.audit import record
 from leans.auth.passwords import NO_PASSWORD
+from leans.auth.services import setup_token_digest
 from leans.extensions import db
 from leans.identity import IdentityError, parse_golongan, parse_nip
 from leans.models import Cohort, Enrolment, Role, UnitType, User, UserRole, utcnow
@@ -192,7 +192,7 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
                      "username": usernames[result.row], "password_hash": NO_PASSWORD,
                      "unit_type": _unit_type(result.values), "active": True,
                      "must_change_password": False, "session_version": 1, "created_at": now,
-                     "setup_token_hash": hashlib.sha256(token.encode()).hexdigest(),
+                     "setup_token_hash": setup_token_digest(token),
                      "setup_token_expires_at": now + dt.timedelta(days=SETUP_DAYS)})
     try:
         ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []

@@ -3,7 +3,6 @@ progress once approved."""
 
 from __future__ import annotations
 
-import datetime as dt
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -32,13 +31,10 @@ from leans.assessments.plans import (
     submit,
 )
 from leans.extensions import db
+from leans.i18n import local_today
 from leans.models import utcnow
 
 bp = Blueprint("plans", __name__)
-
-
-def local_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def _page(cohort, plan, form=None, conflict=None, errors=(), status=200):

@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 from leans.assessments.grading_views import grader_cohorts
 from leans.assessments.plan_models import ActionPlan
 from leans.assessments.plan_states import PlanState
-from leans.assessments.plan_views import local_today
 from leans.assessments.tracker import by_village, export_rows, track
 from leans.audit import AuditEvent
 from leans.auth.permissions import role_required
 from leans.extensions import db
+from leans.i18n import local_today
 from leans.models import Enrolment, Role
 from leans.spreadsheets import download
 

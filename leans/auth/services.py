@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from dataclasses import dataclass
 
 from flask import session
 from flask_login import login_user, logout_user
+from sqlalchemy import select
 
 from leans.auth.passwords import hash_password, verify_password
 from leans.extensions import db
@@ -88,14 +90,15 @@ def create_user(
     return user
 
 
+def setup_token_digest(token: str) -> str:
+    """What is stored of a one-time setup token: its SHA-256, never the token itself."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
 def user_for_setup_token(token: str) -> User | None:
     """The active account a one-time setup link belongs to, if it has not expired."""
-    import hashlib
-
-    from sqlalchemy import select
-
-    digest = hashlib.sha256(token.encode()).hexdigest()
-    user = db.session.scalar(select(User).where(User.setup_token_hash == digest))
+    user = db.session.scalar(select(User).where(
+        User.setup_token_hash == setup_token_digest(token)))
     if user is None or not user.active or user.setup_token_expires_at is None \
             or user.setup_token_expires_at < utcnow():
         return None

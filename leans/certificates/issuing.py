@@ -6,7 +6,6 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,6 +19,7 @@ from leans.certificates.models import Certificate
 from leans.certificates.numbering import format_number, next_seq
 from leans.content import get_catalogue
 from leans.extensions import db
+from leans.i18n import local_today
 from leans.models import Cohort, Enrolment, User, utcnow
 from leans.modules.cohort_report import cohort_report
 
@@ -57,10 +57,6 @@ def candidates(cohort: Cohort) -> list[Candidate]:
                       valid.get(row.enrolment.id)) for row in report.rows]
 
 
-def _today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
-
-
 def new_code() -> str:
     """96 random bits, URL-safe; never starting with '-' or '_' (spreadsheets, eyes)."""
     while True:
@@ -86,7 +82,7 @@ def issue_batch(batch: list[Candidate], admin: User | None,
                 renderer: Callable[[list[dict]], list[bytes]] | None = None
                 ) -> list[Certificate]:
     """Issue certificates for eligible candidates in ONE transaction: all or none."""
-    today = _today()
+    today = local_today()
     now = utcnow()
     certificates = []
     try:

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from zoneinfo import ZoneInfo
-
 from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from leans.certificates.queries import valid_certificates
 from leans.cohorts import all_cohorts, facilitated_cohorts
 from leans.content import get_catalogue
+from leans.i18n import local_today
 from leans.models import Role
 from leans.modules.overview import participant_overview
 
 bp = Blueprint("dashboard", __name__)
-
-
-def local_today() -> dt.date:
-    return dt.datetime.now(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 @bp.route("/dashboard")

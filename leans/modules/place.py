@@ -52,6 +52,10 @@ class Place:
                  if self.enrolment else {})
         return training_progress(self.modules, facts)
 
+    def progress_of(self, module: Module) -> ModuleProgress:
+        """One module's progress (prerequisites need the whole training computed)."""
+        return next(p for p in self.progress() if p.module.slug == module.slug)
+
     def find(self, module_slug: str, lesson_slug: str | None = None
              ) -> tuple[Module, Lesson | None]:
         """The module (and lesson) of this place, or 404."""

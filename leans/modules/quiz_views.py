@@ -42,7 +42,7 @@ def _load(cohort_slug: str, module_slug: str, kind: str | None = None):
     if module.quiz is None or (kind is not None and (kind not in KINDS
                                                      or module.quiz_for(kind) is None)):
         abort(404)
-    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    progress = place.progress_of(module)
     return place, module, quiz_state(place, module, progress)
 
 

@@ -38,7 +38,7 @@ def _render_catalogue(place: Place):
 
 def _render_module(place: Place, module_slug: str):
     module, _lesson = place.find(module_slug)
-    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    progress = place.progress_of(module)
     overview = get_store().render_overview(module, _file_url)
     tests = quiz_state(place, module, progress) if module.quiz else None
     return render_template("modules/module.html", place=place, module=module,
@@ -47,7 +47,7 @@ def _render_module(place: Place, module_slug: str):
 
 def _render_lesson(place: Place, module_slug: str, lesson_slug: str):
     module, lesson = place.find(module_slug, lesson_slug)
-    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    progress = place.progress_of(module)
     if progress.status is Status.LOCKED and not place.preview:
         flash(_("This module is locked until you complete the modules it builds on."), "warning")
         return redirect(place.module_url(module.slug))
@@ -108,7 +108,7 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
         flash(_("This cohort is closed: its records can be read but no longer changed."),
               "warning")
         return redirect(place.lesson_url(module.slug, lesson.slug))
-    progress = {p.module.slug: p for p in place.progress()}[module.slug]
+    progress = place.progress_of(module)
     if progress.status is Status.LOCKED:
         flash(_("This module is locked until you complete the modules it builds on."), "warning")
         return redirect(place.module_url(module.slug))
