@@ -9,15 +9,6 @@ from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
 
 
-def participant_cohorts(user: User) -> list[Cohort]:
-    """Cohorts the user is actively enrolled in, newest first."""
-    return list(db.session.scalars(
-        select(Cohort).join(Enrolment)
-        .where(Enrolment.user_id == user.id, Enrolment.unenrolled_at.is_(None))
-        .order_by(Cohort.starts_on.desc())
-    ))
-
-
 def facilitated_cohorts(user: User) -> list[Cohort]:
     """Cohorts the user facilitates, newest first."""
     return list(db.session.scalars(

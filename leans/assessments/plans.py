@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from leans.assessments.grading import Threshold, predicate, weighted_score
-from leans.assessments.plan_content import ROW_FIELDS, missing_fields, normalize
+from leans.assessments.plan_content import missing_fields, normalize
 from leans.assessments.plan_models import ActionPlan, PlanReview, PlanUpdate, PlanVersion
 from leans.assessments.plan_states import (
     EDITABLE,
@@ -229,8 +229,3 @@ def post_update(plan: ActionPlan, author: User, *, activity_index: int, status: 
     db.session.add(entry)
     db.session.commit()
     return entry
-
-
-__all__ = ["ROW_FIELDS", "ConcurrentChange", "PlanError", "StaleDraft",
-           "change_grade", "decide", "get_or_create_plan", "post_update", "save_draft",
-           "start_review", "submit"]

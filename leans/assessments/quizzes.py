@@ -129,7 +129,7 @@ def start_attempt(state: QuizState, enrolment: Enrolment, kind: str,
     try:
         with db.session.begin_nested():
             db.session.add(attempt)
-    except IntegrityError:  # started twice at once: use the one that won
+    except IntegrityError:  # started twice at once (two tabs): the other one won
         raise QuizError(_("This test was just started in another window; reload the page."))\
             from None
     return attempt
