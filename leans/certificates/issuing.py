@@ -17,11 +17,15 @@ from leans.certificates.document import RenderPool, frozen_data, render, sha256
 from leans.certificates.eligibility import Eligibility, eligibility
 from leans.certificates.models import Certificate
 from leans.certificates.numbering import format_number, next_seq
+from leans.certificates.queries import valid_certificates
 from leans.content import get_catalogue
 from leans.extensions import db
 from leans.i18n import local_today
 from leans.models import Cohort, Enrolment, User, utcnow
 from leans.modules.cohort_report import cohort_report
+from leans.modules.facts import load_facts
+from leans.modules.progress import training_progress
+from leans.modules.services import training_modules
 
 #: Certificates rendered per transaction in bulk issuance.
 CHUNK = 50
@@ -42,19 +46,35 @@ class Candidate:
     certificate: Certificate | None
 
 
+def _candidate(enrolment: Enrolment, progress: list, plan: ActionPlan | None,
+               certificate: Certificate | None) -> Candidate:
+    return Candidate(enrolment, eligibility(progress, plan.state if plan else None), plan,
+                     sum(p.module.jp for p in progress), certificate)
+
+
+def _plans_and_certificates(ids: list[int]) -> tuple[dict, dict]:
+    if not ids:
+        return {}, {}
+    plans = {p.enrolment_id: p for p in db.session.scalars(
+        select(ActionPlan).where(ActionPlan.enrolment_id.in_(ids)))}
+    return plans, valid_certificates(ids)
+
+
 def candidates(cohort: Cohort) -> list[Candidate]:
     """Every active participant of the cohort with eligibility, plan and valid certificate."""
     report = cohort_report(cohort, get_catalogue())
-    ids = [row.enrolment.id for row in report.rows]
-    plans = {p.enrolment_id: p for p in db.session.scalars(
-        select(ActionPlan).where(ActionPlan.enrolment_id.in_(ids)))} if ids else {}
-    valid = {c.enrolment_id: c for c in db.session.scalars(
-        select(Certificate).where(Certificate.enrolment_id.in_(ids),
-                                  Certificate.status == "valid"))} if ids else {}
-    return [Candidate(row.enrolment, eligibility(row.progress, plans.get(row.enrolment.id).state
-                                                 if row.enrolment.id in plans else None),
-                      plans.get(row.enrolment.id), sum(p.module.jp for p in row.progress),
-                      valid.get(row.enrolment.id)) for row in report.rows]
+    plans, valid = _plans_and_certificates([row.enrolment.id for row in report.rows])
+    return [_candidate(row.enrolment, row.progress, plans.get(row.enrolment.id),
+                       valid.get(row.enrolment.id)) for row in report.rows]
+
+
+def candidate_for(enrolment: Enrolment) -> Candidate:
+    """One participant's candidacy, without computing the rest of the cohort."""
+    catalogue = get_catalogue()
+    facts = load_facts([enrolment.id], catalogue).get(enrolment.id, {})
+    progress = training_progress(training_modules(enrolment.cohort, catalogue), facts)
+    plans, valid = _plans_and_certificates([enrolment.id])
+    return _candidate(enrolment, progress, plans.get(enrolment.id), valid.get(enrolment.id))
 
 
 def new_code() -> str:

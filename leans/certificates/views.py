@@ -24,6 +24,7 @@ from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
 from leans.certificates.issuing import (
     CertificateError,
+    candidate_for,
     candidates,
     current_of,
     issue_one,
@@ -35,7 +36,7 @@ from leans.certificates.models import BulkJob, Certificate
 from leans.cohorts import get_cohort_or_404
 from leans.extensions import db, limiter
 from leans.identity import mask_nip
-from leans.models import Role
+from leans.models import Enrolment, Role
 
 bp = Blueprint("certificates", __name__)
 
@@ -98,9 +99,12 @@ def issue(cohort_slug: str, enrolment_id: int):
     cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    candidate = next((c for c in candidates(cohort) if c.enrolment.id == enrolment_id), None)
-    if candidate is None:
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.id == enrolment_id, Enrolment.cohort_id == cohort.id,
+        Enrolment.unenrolled_at.is_(None)))
+    if enrolment is None:
         abort(404)
+    candidate = candidate_for(enrolment)
     try:
         certificate = issue_one(candidate, current_user)
         flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
@@ -175,8 +179,8 @@ def reissue_view(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    candidate = next((c for c in candidates(certificate.enrolment.cohort)
-                      if c.enrolment.id == certificate.enrolment_id), None)
+    enrolment = certificate.enrolment
+    candidate = candidate_for(enrolment) if enrolment.unenrolled_at is None else None
     try:
         if candidate is None:
             raise CertificateError(_("The holder is no longer enrolled in this cohort."))
