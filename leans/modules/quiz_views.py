@@ -95,9 +95,12 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
     """The questions of an open attempt, or the result of a submitted one."""
     place, module, state = _load(cohort_slug, module_slug)
     attempt = _attempt_or_404(place, module, attempt_id)
+    owner = place.enrolment is not None and attempt.enrolment_id == place.enrolment.id
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
+        if not owner:
+            abort(403)  # staff may read a submitted attempt, never answer it
         try:
             submit_attempt(attempt, request.form.to_dict(flat=False), utcnow())
         except QuizError as error:
@@ -111,5 +114,4 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
     pre = state.pre_attempt if attempt.kind == "post" and place.enrolment else None
     return render_template("modules/quiz_result.html", place=place, module=module,
                            attempt=attempt, points=points, state=state, pre=pre,
-                           owner=place.enrolment is not None
-                           and attempt.enrolment_id == place.enrolment.id)
+                           owner=owner)

@@ -1,0 +1,274 @@
+"""The role × route matrix: every URL rule of the app, for six kinds of visitor, with the
+status each one must get.
+
+The world: cohort A (participant A, its facilitator) and cohort B (participant B, its
+facilitator, who is "a facilitator of another cohort" for A), plus an admin. Every URL is
+filled with cohort A's slug and participant A's objects (enrolment, attempt, plan,
+certificate, export job), so the participant-B and other-facilitator columns are the
+object-level checks. POST cells send a valid CSRF token and no other field: they test who
+gets past the door, not what the form does with good data (the feature tests do that).
+
+A route that is not in MATRIX fails ``test_every_route_has_a_matrix_entry``: whoever adds a
+route decides, here, who may use it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import pytest
+from certkit import MODULE, T, make_eligible
+from conftest import AuthActions, csrf_token
+
+from leans.assessments.models import QuizAttempt
+from leans.assessments.plan_models import ActionPlan, PlanVersion
+from leans.certificates.issuing import candidate_for, issue_batch
+from leans.certificates.models import BulkJob
+from leans.content import get_catalogue
+from leans.extensions import db
+from leans.models import Role
+
+ROLES = ("anonymous", "participant_a", "participant_b", "other_facilitator", "facilitator",
+         "admin")
+LOGIN = 302  # anonymous: sent to the login page
+
+# (endpoint, method): statuses for anonymous, participant A, participant B (cohort B),
+# facilitator of cohort B, facilitator of cohort A, admin.
+MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
+    # Public pages.
+    ("static", "GET"):                          (200, 200, 200, 200, 200, 200),
+    ("core.healthz", "GET"):                    (200, 200, 200, 200, 200, 200),
+    ("core.index", "GET"):                      (200, 302, 302, 302, 302, 302),
+    ("core.set_language", "POST"):              (302, 302, 302, 302, 302, 302),
+    ("auth.login", "GET"):                      (200, 302, 302, 302, 302, 302),
+    ("auth.login", "POST"):                     (200, 302, 302, 302, 302, 302),
+    ("auth.setup", "GET"):                      (404, 404, 404, 404, 404, 404),
+    ("auth.setup", "POST"):                     (404, 404, 404, 404, 404, 404),
+    ("certificates.verify", "GET"):             (200, 200, 200, 200, 200, 200),
+    # Everyone logged in.
+    ("auth.logout", "POST"):                    (LOGIN, 302, 302, 302, 302, 302),
+    ("auth.change_password", "GET"):            (LOGIN, 200, 200, 200, 200, 200),
+    ("auth.change_password", "POST"):           (LOGIN, 200, 200, 200, 200, 200),
+    ("dashboard.index", "GET"):                 (LOGIN, 200, 200, 200, 200, 200),
+    # Cohort A's learning pages: its participant and its staff; nobody from cohort B.
+    ("core.cohort", "GET"):                     (LOGIN, 200, 404, 404, 200, 200),
+    ("modules.catalogue", "GET"):               (LOGIN, 200, 404, 404, 200, 200),
+    ("modules.resume", "GET"):                  (LOGIN, 302, 404, 404, 302, 302),
+    ("modules.module", "GET"):                  (LOGIN, 200, 404, 404, 200, 200),
+    ("modules.lesson", "GET"):                  (LOGIN, 200, 404, 404, 200, 200),
+    ("modules.content_file", "GET"):            (LOGIN, 404, 404, 404, 404, 404),
+    ("modules.mark_done", "POST"):              (LOGIN, 302, 404, 404, 403, 403),
+    ("quizzes.intro", "GET"):                   (LOGIN, 200, 404, 404, 200, 200),
+    ("quizzes.start", "POST"):                  (LOGIN, 302, 404, 404, 403, 403),
+    # Participant A's attempt: staff read it, only its owner answers it.
+    ("quizzes.attempt", "GET"):                 (LOGIN, 200, 404, 404, 200, 200),
+    ("quizzes.attempt", "POST"):                (LOGIN, 302, 404, 404, 403, 403),
+    # The action plan is the participant's own page (approved here: no more edits).
+    ("plans.plan", "GET"):                      (LOGIN, 200, 404, 404, 404, 404),
+    ("plans.plan", "POST"):                     (LOGIN, 422, 404, 404, 404, 404),
+    ("plans.autosave", "POST"):                 (LOGIN, 409, 404, 404, 404, 404),
+    ("plans.add_update", "POST"):               (LOGIN, 400, 404, 404, 404, 404),
+    ("plans.version", "GET"):                   (LOGIN, 200, 404, 404, 404, 404),
+    # Content preview: staff only.
+    ("modules.preview_index", "GET"):           (LOGIN, 403, 403, 200, 200, 200),
+    ("modules.preview_module", "GET"):          (LOGIN, 403, 403, 200, 200, 200),
+    ("modules.preview_lesson", "GET"):          (LOGIN, 403, 403, 200, 200, 200),
+    # Cohort A's reports: its staff only.
+    ("cohort_progress.table", "GET"):           (LOGIN, 403, 404, 404, 200, 200),
+    ("cohort_progress.export", "GET"):          (LOGIN, 403, 404, 404, 200, 200),
+    ("cohort_progress.participant", "GET"):     (LOGIN, 403, 404, 404, 200, 200),
+    ("quiz_report.summary", "GET"):             (LOGIN, 403, 404, 404, 200, 200),
+    ("quiz_report.module", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
+    ("quiz_report.export", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
+    # Grading: facilitators (each sees only their cohorts' plans) and admins.
+    ("grading.queue", "GET"):                   (LOGIN, 403, 403, 200, 200, 200),
+    ("grading.screen", "GET"):                  (LOGIN, 403, 403, 404, 200, 200),
+    ("grading.version", "GET"):                 (LOGIN, 403, 403, 404, 200, 200),
+    ("grading.start", "POST"):                  (LOGIN, 403, 403, 404, 302, 302),
+    ("grading.grade", "POST"):                  (LOGIN, 403, 403, 404, 400, 400),
+    ("tracker.overview", "GET"):                (LOGIN, 403, 403, 200, 200, 200),
+    ("tracker.export", "GET"):                  (LOGIN, 403, 403, 200, 200, 200),
+    # Certificates: the owner downloads, the admin manages; verification is public.
+    ("certificates.download", "GET"):           (LOGIN, 200, 404, 404, 404, 200),
+    ("certificates.registry", "GET"):           (LOGIN, 403, 403, 403, 403, 200),
+    ("certificates.issue", "POST"):             (LOGIN, 403, 403, 403, 403, 302),
+    ("certificates.revoke_view", "POST"):       (LOGIN, 403, 403, 403, 403, 302),
+    ("certificates.reissue_view", "POST"):      (LOGIN, 403, 403, 403, 403, 302),
+    ("certificates.start_job", "POST"):         (LOGIN, 403, 403, 403, 403, 400),
+    ("certificates.job", "GET"):                (LOGIN, 403, 403, 403, 403, 200),
+    ("certificates.job_download", "GET"):       (LOGIN, 403, 403, 403, 403, 404),
+    # Administration and the audit log: admins only.
+    ("tracker.audit", "GET"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.home", "GET"):                      (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.users", "GET"):                     (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.new_user", "GET"):                  (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.new_user", "POST"):                 (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.edit_user", "GET"):                 (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.edit_user", "POST"):                (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.account_action", "POST"):           (LOGIN, 403, 403, 403, 403, 302),
+    ("admin.new_cohort", "GET"):                (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.new_cohort", "POST"):               (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.edit_cohort", "GET"):               (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.edit_cohort", "POST"):              (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.close_cohort", "POST"):             (LOGIN, 403, 403, 403, 403, 302),
+    ("admin.people", "GET"):                    (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.enrol_by_username", "POST"):        (LOGIN, 403, 403, 403, 403, 302),
+    ("admin.enrolment", "POST"):                (LOGIN, 403, 403, 403, 403, 302),
+    ("admin.import_people", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.import_people", "POST"):            (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.confirm_import", "POST"):           (LOGIN, 403, 403, 403, 403, 400),
+    ("admin.reports", "GET"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("admin.report_export", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
+}  # fmt: skip
+
+
+@dataclass
+class World:
+    cohort_slug: str
+    lesson_slug: str
+    ids: dict[str, int]
+    code: str
+
+
+@pytest.fixture
+def world(make_user, make_cohort) -> World:
+    admin = make_user({Role.ADMIN}, username="admin", full_name="Admin BKPP")
+    facilitator = make_user({Role.FACILITATOR}, username="facilitator")
+    other_facilitator = make_user({Role.FACILITATOR}, username="other_facilitator")
+    participant_a = make_user(username="participant_a", full_name="Peserta A")
+    participant_b = make_user(username="participant_b", full_name="Peserta B")
+    cohort_a = make_cohort("angkatan-a", modules=[MODULE], participants=[participant_a],
+                           facilitators=[facilitator])
+    cohort_b = make_cohort("angkatan-b", modules=[MODULE], participants=[participant_b],
+                           facilitators=[other_facilitator])
+    enrolment_a, enrolment_b = cohort_a.enrolments[0], cohort_b.enrolments[0]
+    make_eligible(enrolment_a)
+    certificate = issue_batch([candidate_for(enrolment_a)], admin)[0]
+    attempt = db.session.query(QuizAttempt).filter_by(enrolment_id=enrolment_a.id).one()
+    plan = db.session.query(ActionPlan).filter_by(enrolment_id=enrolment_a.id).one()
+    job = BulkJob(cohort_id=cohort_a.id, kind="export", status="queued", created_by=admin)
+    # Participant B's own objects, for the reverse object-level checks.
+    other_attempt = QuizAttempt(enrolment_id=enrolment_b.id, module_slug=MODULE, kind="pre",
+                                number=1, seed=1, bank_version="x", questions=[],
+                                pass_mark=70, started_at=T)
+    other_plan = ActionPlan(enrolment_id=enrolment_b.id, state="submitted", draft={},
+                            draft_version=1, state_version=1)
+    other_plan.versions.append(PlanVersion(number=1, content={"title": "Rencana B"},
+                                           submitted_at=T))
+    db.session.add_all([job, other_attempt, other_plan])
+    db.session.commit()
+    lesson = get_catalogue().module(MODULE).lessons[0].slug
+    return World(cohort_a.slug, lesson, {
+        "enrolment_id": enrolment_a.id, "user_id": participant_a.id,
+        "attempt_id": attempt.id, "plan_id": plan.id, "certificate_id": certificate.id,
+        "job_id": job.id, "other_attempt_id": other_attempt.id,
+        "other_plan_id": other_plan.id, "other_user_id": participant_b.id,
+    }, certificate.code)
+
+
+def url_for_rule(rule, world: World) -> str:
+    """The rule's path filled with cohort A's and participant A's values."""
+    names = {"cohort_slug": world.cohort_slug, "slug": world.cohort_slug,
+             "module_slug": MODULE, "lesson_slug": world.lesson_slug, "kind": "pre",
+             "number": "1", "token": "bukan-token", "code": world.code,
+             "table": "summary", "filename": "gambar.png", **{
+                 k: str(v) for k, v in world.ids.items()}}
+    if rule.endpoint == "static":
+        names["filename"] = "leans.css"
+
+    def value(match):
+        converter, _, name = match.group(1).rpartition(":")
+        if converter.startswith("any("):
+            return converter[4:-1].split(",")[0].strip()
+        return names[name]
+    return re.sub(r"<([^>]+)>", value, rule.rule)
+
+
+def cells(app):
+    """(endpoint, method, rule) for every route and method the app answers."""
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: (r.rule, r.endpoint)):
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            yield rule.endpoint, method, rule
+
+
+def visit(app, role: str, world: World) -> dict[tuple[str, str], int]:
+    """Every route as ROLE: GETs first, then POSTs (which may change the world)."""
+    client = app.test_client()
+    if role != "anonymous":
+        assert AuthActions(client).login(role).status_code == 302
+    statuses = {}
+    ordered = sorted(cells(app), key=lambda c: (c[1] != "GET", c[2].rule))
+    for endpoint, method, rule in ordered:
+        url = url_for_rule(rule, world)
+        if method == "GET":
+            response = client.get(url)
+        elif endpoint == "auth.logout":
+            continue  # ends the session the other cells need; tested on its own below
+        else:
+            token = csrf_token(client, "/login" if role == "anonymous" else "/account/password")
+            response = client.post(url, data={"csrf_token": token})
+        statuses[endpoint, method] = response.status_code
+    return statuses
+
+
+def test_every_route_has_a_matrix_entry(app):
+    routes = {(endpoint, method) for endpoint, method, _rule in cells(app)}
+    assert routes - MATRIX.keys() == set(), "routes without a matrix entry: decide who may use them"
+    assert MATRIX.keys() - routes == set(), "matrix entries for routes that no longer exist"
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_on_every_route(app, world, role):
+    column = ROLES.index(role)
+    got = visit(app, role, world)
+    wrong = {f"{method} {endpoint}": f"expected {MATRIX[endpoint, method][column]}, got {status}"
+             for (endpoint, method), status in got.items()
+             if (endpoint, method) in MATRIX and MATRIX[endpoint, method][column] != status}
+    assert wrong == {}
+
+
+def test_logout_ends_the_session_for_every_role(app, world):
+    for role in ROLES[1:]:
+        client = app.test_client()
+        AuthActions(client).login(role)
+        assert AuthActions(client).logout().status_code == 302
+        assert client.get("/dashboard").status_code == LOGIN
+
+
+@pytest.mark.parametrize("url", [
+    "/learn/angkatan-b/kepemimpinan-kolaboratif/test/attempts/{other_attempt_id}",
+    "/learn/angkatan-a/kepemimpinan-kolaboratif/test/attempts/{other_attempt_id}",
+    "/grading/plans/{other_plan_id}",
+    "/cohorts/angkatan-a/participants/{other_user_id}",
+])
+def test_participant_a_cannot_open_participant_b_objects(app, world, url):
+    """The reverse direction of the matrix's object checks, through every path to them."""
+    client = app.test_client()
+    AuthActions(client).login("participant_a")
+    assert client.get(url.format(**world.ids)).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("url", [
+    "/grading/plans/{other_plan_id}", "/grading/plans/{other_plan_id}/versions/1",
+    "/cohorts/angkatan-a/participants/{other_user_id}",
+])
+def test_cohort_a_facilitator_cannot_open_cohort_b_objects(app, world, url):
+    client = app.test_client()
+    AuthActions(client).login("facilitator")
+    assert client.get(url.format(**world.ids)).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/dashboard", "/grading/", "/grading/tracker",
+                                 "/grading/tracker.csv"])
+def test_lists_show_cohort_a_only_to_its_own_people(app, world, url):
+    """Pages every role may open must not list another cohort's participants."""
+    control = app.test_client()
+    AuthActions(control).login("admin")
+    assert "Peserta A" in control.get("/grading/tracker").get_data(as_text=True)
+    for role in ("participant_b", "other_facilitator"):
+        client = app.test_client()
+        AuthActions(client).login(role)
+        response = client.get(url)
+        if response.status_code == 200:
+            assert "Peserta A" not in response.get_data(as_text=True), (role, url)
