@@ -3,88 +3,32 @@ by a real server process on 127.0.0.1 with a fresh database and the demo data.""
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
+from e2ekit import CHROMIUM, chromium, leans, running_server, server_env, shot
+from e2ekit import login as login_as
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-output" / "e2e"
 PASSWORD = "leans-demo-2026"
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 pytestmark = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("e2e")
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith("LEANS_")},
-           "LEANS_INSTANCE_PATH": str(folder),
-           "LEANS_DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3",
-           # Every browser logs in from 127.0.0.1; the real limit is tested in test_security.
-           "LEANS_LOGIN_RATE_LIMIT": "1000 per minute"}
-    leans = str(Path(sys.executable).parent / "leans")
-    subprocess.run([leans, "demo"], env=env, check=True, capture_output=True, timeout=300)
-    port = _free_port()
-    process = subprocess.Popen([leans, "run", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.3)
-    yield base
-    process.terminate()
-    process.wait(timeout=20)
+    env = server_env(tmp_path_factory.mktemp("e2e"))
+    leans(env, "demo")
+    with running_server(env) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chrome = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"])
-        yield chrome
-        chrome.close()
+    with chromium() as browser:
+        yield browser
 
 
 def login(browser, base: str, username: str):
-    page = browser.new_page(viewport={"width": 390, "height": 844})
-    errors: list[str] = []
-    page.on("console", lambda m: errors.append(m.text) if "Refused" in m.text else None)
-    page.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-    page.goto(f"{base}/login")
-    page.fill("#login", username)
-    page.fill("#password", PASSWORD)
-    page.click("button[type=submit]")
-    page.wait_for_url(f"{base}/dashboard")
-    return page, errors
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    return login_as(browser, base, username, PASSWORD)
 
 
 def test_participant_reads_takes_the_pre_test_and_marks_lessons(server, browser):
