@@ -26,10 +26,10 @@ run: install system-run
 	$(BIN)/leans demo
 	$(BIN)/leans run --port $(PORT)
 
-## system: Debian packages the app (Pango, for PDFs) and the browser tests (chromium) need,
+## system: Debian packages the app (Pango, for PDFs) and the tests (chromium, redis-server) need,
 ## installed when missing and running as root; `make run` only needs Pango
 system:
-	@$(MAKE) --no-print-directory packages WANT="pango chromium"
+	@$(MAKE) --no-print-directory packages WANT="pango chromium redis"
 
 system-run:
 	@$(MAKE) --no-print-directory packages WANT="pango"
@@ -38,6 +38,7 @@ packages:
 	@missing=""; \
 	case "$(WANT)" in *pango*) ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0";; esac; \
 	case "$(WANT)" in *chromium*) command -v chromium >/dev/null || missing="$$missing chromium";; esac; \
+	case "$(WANT)" in *redis*) command -v redis-server >/dev/null || missing="$$missing redis-server";; esac; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
 	  else echo "Please install:$$missing (the browser tests are skipped without chromium)"; fi; \

@@ -28,7 +28,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        env = {"LEANS_ENV": "production", "LEANS_SECRET_KEY": "bench-" + "k" * 40,
+        env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
+               "LEANS_SECRET_KEY": "bench-" + "k" * 40,
                "LEANS_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
                "LEANS_INSTANCE_PATH": tmp}
         subprocess.run([str(BIN / "leans"), "demo", "--force"], env={**os.environ, **env},

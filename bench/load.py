@@ -161,7 +161,8 @@ def main() -> None:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load" * 10,
                           "LEANS_QUEUE_IMMEDIATE": True})
         lessons = prepare(app, args.users)
-        env = {"LEANS_ENV": "production", "LEANS_SECRET_KEY": "load" * 10,
+        env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
+               "LEANS_SECRET_KEY": "load" * 10,
                "LEANS_DATABASE_URL": url, "LEANS_LOGIN_RATE_LIMIT": "100000 per minute"}
         stats = {"latency": [], "status": {}}
         acked = {"lessons": set(), "attempts": set(), "drafts": {}}

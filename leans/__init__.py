@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask
 
-from leans.config import PROJECT_ROOT, check_secret_key, load_config, local_secret_key
+from leans.config import PROJECT_ROOT, check_production, load_config, local_secret_key
 
 __version__ = "0.1.0"
 
@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _settle_secret_key(app: Flask) -> None:
-    check_secret_key(app.config)
+    check_production(app.config)
     if not app.config["SECRET_KEY"]:
         if app.config.get("TESTING"):
             app.config["SECRET_KEY"] = secrets.token_hex(32)

@@ -83,7 +83,8 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         #: Days without a progress update after which an approved plan counts as stalled.
         "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
         #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
-        "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL", "memory://"),
+        "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
+                                         None if production else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
         "LEANS_LOGIN_RATE_LIMIT": env.get("LEANS_LOGIN_RATE_LIMIT", "10 per minute"),
@@ -112,8 +113,10 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
     }
 
 
-def check_secret_key(config: Mapping[str, Any]) -> None:
-    """Refuse to run in production with a missing or weak secret key."""
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to run in production with a missing or weak secret key, or with rate limits
+    whose storage nobody chose (per-process memory silently multiplies every limit by the
+    number of workers)."""
     if config.get("LEANS_ENV") != "production":
         return
     key = config.get("SECRET_KEY") or ""
@@ -123,6 +126,13 @@ def check_secret_key(config: Mapping[str, Any]) -> None:
             f"cookie, so it must be a random value of at least {MIN_SECRET_KEY_LENGTH} "
             "characters. Generate one with: python -c 'import secrets; "
             "print(secrets.token_hex(32))' and set it in the environment."
+        )
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        raise ConfigError(
+            "LEANS_RATELIMIT_STORAGE_URL is required in production: set it to the Redis that "
+            "all app servers share (redis://host:6379/0), so the login and verification "
+            "limits count every worker's requests together. A single-process install may "
+            "set memory:// on purpose."
         )
 
 

@@ -12,6 +12,7 @@ import itertools
 import os
 import re
 import shutil
+import socket
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -203,3 +204,10 @@ def count_queries():
         yield lambda: len(statements)
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on, for servers the tests start."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
+
+from conftest import free_port
 
 from leans import create_app
 
@@ -35,16 +36,11 @@ def test_wsgi_refuses_to_start_without_a_secret_key(tmp_path):
     assert "LEANS_SECRET_KEY is missing or too weak for production" in result.stderr
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_gunicorn_serves_the_wsgi_app(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("LEANS_")}
-    env.update(LEANS_SECRET_KEY="k" * 40, LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/g.sqlite3")
+    env.update(LEANS_SECRET_KEY="k" * 40, LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/g.sqlite3",
+               LEANS_RATELIMIT_STORAGE_URL="memory://")  # one worker
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "--workers", "1",
          "--bind", f"127.0.0.1:{port}", "wsgi:app"],

@@ -23,9 +23,19 @@ def test_production_starts_with_a_strong_key_and_secure_cookies(monkeypatch, tmp
     monkeypatch.setenv("LEANS_ENV", "production")
     monkeypatch.setenv("LEANS_SECRET_KEY", "a" * 16 + "9f8e7d6c5b4a3f2e1d0c")
     monkeypatch.setenv("LEANS_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
+    monkeypatch.setenv("LEANS_RATELIMIT_STORAGE_URL", "memory://")  # one process, on purpose
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+
+
+def test_production_refuses_rate_limits_nobody_chose_storage_for(monkeypatch, tmp_path):
+    """Per-process memory would multiply every limit by the number of workers."""
+    monkeypatch.setenv("LEANS_ENV", "production")
+    monkeypatch.setenv("LEANS_SECRET_KEY", "a" * 16 + "9f8e7d6c5b4a3f2e1d0c")
+    monkeypatch.delenv("LEANS_RATELIMIT_STORAGE_URL", raising=False)
+    with pytest.raises(ConfigError, match="LEANS_RATELIMIT_STORAGE_URL is required"):
+        create_app()
 
 
 def test_development_keeps_a_generated_key_in_the_instance_folder(monkeypatch, tmp_path):
