@@ -137,8 +137,9 @@ def world(make_user, make_cohort) -> World:
     facilitator = make_user({Role.FACILITATOR}, username="facilitator")
     other_facilitator = make_user({Role.FACILITATOR}, username="other_facilitator")
     participant_a = make_user(username="participant_a", full_name="Peserta A")
+    classmate = make_user(username="classmate", full_name="Teman Sekelas")
     participant_b = make_user(username="participant_b", full_name="Peserta B")
-    cohort_a = make_cohort("angkatan-a", modules=[MODULE], participants=[participant_a],
+    cohort_a = make_cohort("angkatan-a", modules=[MODULE], participants=[participant_a, classmate],
                            facilitators=[facilitator])
     cohort_b = make_cohort("angkatan-b", modules=[MODULE], participants=[participant_b],
                            facilitators=[other_facilitator])
@@ -246,6 +247,19 @@ def test_participant_a_cannot_open_participant_b_objects(app, world, url):
     """The reverse direction of the matrix's object checks, through every path to them."""
     client = app.test_client()
     AuthActions(client).login("participant_a")
+    assert client.get(url.format(**world.ids)).status_code in (403, 404)
+
+
+@pytest.mark.parametrize("url", [
+    "/certificates/{certificate_id}.pdf",
+    "/learn/angkatan-a/kepemimpinan-kolaboratif/test/attempts/{attempt_id}",
+    "/cohorts/angkatan-a/participants/{user_id}",
+    "/grading/plans/{plan_id}",
+])
+def test_a_classmate_cannot_open_participant_a_objects(app, world, url):
+    """Same cohort, still someone else's certificate, attempt, progress and plan."""
+    client = app.test_client()
+    AuthActions(client).login("classmate")
     assert client.get(url.format(**world.ids)).status_code in (403, 404)
 
 

@@ -4,7 +4,7 @@ by a real server process on 127.0.0.1 with a fresh database and the demo data.""
 from __future__ import annotations
 
 import pytest
-from e2ekit import CHROMIUM, chromium, leans, running_server, server_env, shot
+from e2ekit import CHROMIUM, chromium, leans, running_server, server_env, shot, submit
 from e2ekit import login as login_as
 
 PASSWORD = "leans-demo-2026"
@@ -213,3 +213,88 @@ def test_admin_imports_an_xlsx_and_exports_the_certificates(server, browser, tmp
     assert "register.xlsx" in archive.namelist()
     assert len([n for n in archive.namelist() if n.startswith("sertifikat/")]) >= 2
     assert errors == []
+
+
+PAYLOAD = " ".join(XSS)
+#: Fields whose format is checked (slugs, usernames, NIPs, numbers): a payload there is refused
+#: with an error, which the other tests cover; everything free-text gets the payload.
+FORMATTED = {"slug", "username", "nip", "golongan", "login", "password", "new_password",
+             "confirm", "current_password"}
+
+
+def fill_free_text(page, form: str = "main form") -> int:
+    """Type the payload into every visible free-text field of FORM; how many there were."""
+    filled = 0
+    fields = page.locator(f"{form} input[type=text], {form} input:not([type]), "
+                          f"{form} textarea")
+    for field in fields.all():
+        name = (field.get_attribute("name") or "").rsplit("-", 1)[-1]
+        if field.is_visible() and name not in FORMATTED:
+            field.fill(PAYLOAD)
+            filled += 1
+    return filled
+
+
+def test_xss_payloads_in_every_free_text_field_stay_inert(server, browser):
+    """Cohort, account, plan (every field and row), progress update, revocation reason,
+    search and login: typed as payloads, then every page that shows them opened."""
+    admin, errors = login(browser, server, "admin")
+    admin.goto(f"{server}/admin/cohorts/new")
+    assert fill_free_text(admin) == 2  # name, place
+    admin.fill("#slug", "angkatan-xss")
+    admin.fill("#starts_on", "2027-01-04")
+    admin.fill("#ends_on", "2027-03-26")
+    submit(admin, "main form button[type=submit]")
+    assert admin.url.endswith("/admin/cohorts/angkatan-xss/people")
+    assert PAYLOAD in admin.inner_text("h1")  # stored exactly, shown as text
+    admin.goto(f"{server}/admin/users/new")
+    assert fill_free_text(admin) == 3  # full name, position, unit
+    admin.fill("#username", "xss-lengkap")
+    admin.check("input[name=roles][value=participant]")
+    submit(admin, "main form button[type=submit]")
+    admin.goto(f"{server}/admin/cohorts/angkatan-xss/people")
+    admin.fill("#login", "xss-lengkap")
+    submit(admin, "form[action$='/enrol'] button[type=submit]")
+    assert PAYLOAD in admin.inner_text("main table")
+
+    planner, planner_errors = login(browser, server, "dwi")  # no plan yet
+    planner.goto(f"{server}/learn/angkatan-1/plan")
+    assert fill_free_text(planner, "form.plan-form") >= 20  # every field and table row
+    submit(planner, "button[value=save]")
+    planner.goto(f"{server}/learn/angkatan-1/plan")
+    assert planner.input_value("[id='risks-0-mitigation']") == PAYLOAD  # nothing lost
+
+    holder, holder_errors = login(browser, server, "sugeng")  # approved plan, certified
+    holder.goto(f"{server}/learn/angkatan-1/plan")
+    assert fill_free_text(holder, "#tracker form") == 2  # indicator value, note
+    holder.check("#tracker input[name=status][value=in_progress]")
+    holder.fill("#tracker input[type=date]", "2026-11-27")
+    submit(holder, "#tracker form button[type=submit]")
+    assert "alert(" in holder.inner_text("#tracker")
+
+    admin.goto(f"{server}/admin/certificates/angkatan-1")
+    row = admin.locator("tr", has_text="Sugeng")
+    row.locator("summary").last.click()
+    row.locator("input[name=reason]").fill(PAYLOAD)
+    row.locator("input[name=password]").fill(PASSWORD)
+    with admin.expect_navigation():
+        row.locator("form[action$='/revoke'] button").click()
+    revoked = admin.locator("tr", has_text="Sugeng").last
+    assert "dicabut" in revoked.inner_text() and PAYLOAD in revoked.inner_text()
+    code = revoked.locator("a[href*='/verify/']").get_attribute("href")
+    for path in ("/admin/", "/admin/users", "/admin/users?q=" + PAYLOAD, "/audit",
+                 "/cohorts/angkatan-xss", "/admin/certificates/angkatan-1",
+                 "/admin/certificates/angkatan-xss", "/admin/reports", code):
+        admin.goto(server + path)
+    facilitator, facilitator_errors = login(browser, server, "retno")
+    for path in ("/grading/tracker", "/cohorts/angkatan-1/progress", "/grading/?state=draft"):
+        facilitator.goto(server + path)
+    stranger = browser.new_page()
+    stranger.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+    stranger.goto(f"{server}/login")
+    stranger.fill("#login", PAYLOAD)
+    stranger.fill("#password", PAYLOAD)
+    submit(stranger, "main button[type=submit]")
+    assert stranger.input_value("#login") == PAYLOAD  # kept for correction, as text
+    shot(admin, "09-xss-every-field")
+    assert errors == planner_errors == holder_errors == facilitator_errors == []
