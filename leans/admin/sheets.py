@@ -7,6 +7,7 @@ import csv
 import io
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from openpyxl import load_workbook
 
 #: Our field -> header names accepted (case-insensitive), Indonesian and English.
@@ -21,6 +22,10 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "email": ("email", "e-mail", "surel"),
     "role": ("role", "peran"),
 }
+
+
+#: How every XLSX file (a ZIP archive) begins.
+ZIP_SIGNATURE = b"PK\x03\x04"
 
 
 class SheetError(ValueError):
@@ -42,7 +47,8 @@ def _decode(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise SheetError("the file is neither UTF-8 nor Windows-1252 text")
+    raise SheetError(_("The file is neither UTF-8 nor Windows-1252 text: save it again as "
+                       "'CSV UTF-8' or as an Excel workbook (.xlsx)."))
 
 
 def _csv_rows(data: bytes) -> list[list[str]]:
@@ -52,15 +58,16 @@ def _csv_rows(data: bytes) -> list[list[str]]:
     try:
         return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as exc:
-        raise SheetError(f"the CSV file cannot be read ({exc}); save it again from the "
-                         "spreadsheet program as CSV") from exc
+        raise SheetError(_("The CSV file cannot be read (%(error)s); save it again from the "
+                           "spreadsheet program as CSV.", error=exc)) from exc
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises several types for a damaged file
-        raise SheetError(f"the file is not a readable XLSX workbook ({exc})") from exc
+        raise SheetError(_("The file is not a readable Excel workbook (%(error)s).",
+                           error=exc)) from exc
     sheet = workbook.worksheets[0]
     rows = []
     for values in sheet.iter_rows(values_only=True):
@@ -74,13 +81,22 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
     """Parse the file; header names are matched case-insensitively."""
     name = filename.lower()
     if name.endswith(".xlsx"):
+        if not data.startswith(ZIP_SIGNATURE):
+            raise SheetError(_("The file is named .xlsx but is not an Excel workbook: save it "
+                               "again as 'Excel Workbook (.xlsx)' or as CSV."))
         raw = _xlsx_rows(data)
     elif name.endswith((".csv", ".txt")):
+        if data.startswith(ZIP_SIGNATURE):
+            raise SheetError(_("The file is named .csv but is an Excel workbook: rename it to "
+                               ".xlsx, or save it as CSV."))
+        if b"\x00" in data:
+            raise SheetError(_("The file is not plain text (it holds binary data, as 'Unicode "
+                               "text' exports do): save it as 'CSV UTF-8' or as .xlsx."))
         raw = _csv_rows(data)
     else:
-        raise SheetError("use a .csv or .xlsx file")
+        raise SheetError(_("Use a .csv or .xlsx file."))
     if not raw:
-        raise SheetError("the file is empty")
+        raise SheetError(_("The file is empty."))
     lookup = {alias: field for field, aliases in HEADERS.items() for alias in aliases}
     fields, ignored = [], []
     for header in raw[0]:
@@ -89,8 +105,8 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
         if key and key not in lookup:
             ignored.append(header.strip())
     if "name" not in fields:
-        raise SheetError("row 1 needs a 'nama' (or 'name') column; found: "
-                         + ", ".join(h for h in raw[0] if h.strip()))
+        raise SheetError(_("Row 1 needs a 'nama' (or 'name') column; found: %(headers)s.",
+                           headers=", ".join(h for h in raw[0] if h.strip()) or "—"))
     rows = [(number, [c.strip() for c in row]) for number, row in enumerate(raw[1:], start=2)
             if any(c.strip() for c in row)]
     return Sheet(fields, rows, ignored)

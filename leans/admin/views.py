@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-import secrets
 from pathlib import Path
 
 from flask import (
@@ -20,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from leans.admin import uploads
 from leans.admin.forms import CohortForm, ImportForm
 from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
@@ -188,19 +187,6 @@ def enrol_by_username(slug: str):
     return enrolment(slug, user.id, "enrol")
 
 
-def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _stored_upload(token: str) -> Path:
-    if not re.fullmatch(r"[A-Za-z0-9_-]{20,64}\.(csv|xlsx|txt)", token):
-        abort(400)
-    path = _uploads() / token
-    return path if path.exists() else abort(404)
-
-
 @bp.route("/cohorts/<slug>/import", methods=["GET", "POST"])
 def import_people(slug: str):
     """Upload a spreadsheet and preview every row before anything is written."""
@@ -216,8 +202,7 @@ def import_people(slug: str):
     except SheetError as error:
         form.file.errors.append(str(error))
         return render_template("admin/import.html", cohort=cohort, form=form, plan=None), 400
-    token = f"{secrets.token_urlsafe(18)}{suffix}"
-    (_uploads() / token).write_bytes(data)
+    token = uploads.store(data, suffix)
     return render_template("admin/import.html", cohort=cohort, form=form, plan=plan,
                            token=token, filename=upload.filename)
 
@@ -228,7 +213,7 @@ def confirm_import(slug: str):
     cohort = _cohort(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    path = _stored_upload(request.form.get("token", ""))
+    path = uploads.stored(request.form.get("token", "")) or abort(404)
     plan = plan_import(read_sheet(path.name, path.read_bytes()), cohort)
     if not plan.ok:  # the database changed since the preview
         return render_template("admin/import.html", cohort=cohort, form=ImportForm(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 
 
@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     security.init_app(app)
 
-    for code in (403, 404, 405, 500):
+    for code in (403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page(code))
     app.register_error_handler(CSRFError, _csrf_error)
 
@@ -24,7 +24,8 @@ def _error_page(code: int):
             from leans.core.security import log_refusal
 
             log_refusal(code)
-        return render_template("errors/error.html", code=code), code
+        limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
+        return render_template("errors/error.html", code=code, limit_mb=limit_mb), code
 
     return handler
 

@@ -1,0 +1,105 @@
+"""Uploaded participant lists: size limit, checked by content not by name, stored under
+generated names readable by the app only, deleted on confirmation, purged when abandoned."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import stat
+import time
+from pathlib import Path
+
+import pytest
+from conftest import AuthActions, csrf_token, post_form
+from openpyxl import Workbook
+
+from leans.admin import uploads
+from leans.models import Role
+
+LIST = "Nama;NIP;Unit\nSiti Nurhayati, S.E.;19860926 201505 2 001;Bappeda\n"
+
+
+@pytest.fixture
+def admin(app, make_user, make_cohort):
+    make_user({Role.ADMIN}, username="admin")
+    make_cohort("k", modules=["kepemimpinan-kolaboratif"])
+    client = app.test_client()
+    AuthActions(client).login("admin")
+    return client
+
+
+@pytest.fixture
+def imports_folder(app, tmp_path, monkeypatch) -> Path:
+    """The app's instance folder for this test only, so stored files can be counted."""
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
+    return tmp_path / "imports"
+
+
+def upload(client, data: bytes, name: str):
+    token = csrf_token(client, "/admin/cohorts/k/import")
+    return client.post("/admin/cohorts/k/import", data={
+        "file": (io.BytesIO(data), name), "csrf_token": token},
+        content_type="multipart/form-data")
+
+
+def xlsx() -> bytes:
+    workbook = Workbook()
+    workbook.active.append(["Nama", "Unit"])
+    workbook.active.append(["Siti Nurhayati", "Bappeda"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(("data", "name", "message"), [
+    (LIST.encode(), "peserta.xlsx", "bernama .xlsx tetapi bukan buku kerja Excel"),
+    (xlsx(), "peserta.csv", "bernama .csv tetapi berisi buku kerja Excel"),
+    (LIST.encode("utf-16"), "peserta.csv", "bukan teks biasa"),
+    (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "foto.png", "Gunakan berkas .csv atau .xlsx."),
+    (b"", "kosong.csv", "Berkas kosong."),
+])
+def test_a_file_is_checked_by_its_content_and_refused_clearly(admin, imports_folder, data,
+                                                                name, message):
+    response = upload(admin, data, name)
+    assert response.status_code == 400
+    assert message in response.get_data(as_text=True)
+    assert not imports_folder.exists() or not any(imports_folder.iterdir())  # nothing kept
+
+
+def test_an_oversized_upload_gets_a_clear_page(app, admin, imports_folder, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
+    response = upload(admin, LIST.encode() + b"x" * (1024 * 1024), "besar.csv")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 413
+    assert "Berkas terlalu besar" in page and "1 MB" in page
+    assert not imports_folder.exists() or not any(imports_folder.iterdir())
+
+
+def test_a_preview_is_stored_privately_under_a_generated_name_then_deleted(admin,
+                                                                          imports_folder):
+    page = upload(admin, LIST.encode(), "peserta angkatan 2.csv").get_data(as_text=True)
+    token = re.search(r'name="token" value="([^"]+)"', page).group(1)
+    (stored,) = imports_folder.iterdir()
+    assert stored.name == token and "peserta" not in token and token.endswith(".csv")
+    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    done = post_form(admin, "/admin/cohorts/k/import/confirm",
+                     {"token": token, "filename": "peserta angkatan 2.csv"}, token_page="/admin/")
+    assert done.status_code == 200 and not stored.exists()
+
+
+@pytest.mark.parametrize("token", ["../secret_key", "x.csv", "a" * 30 + ".py", ""])
+def test_a_confirmation_token_names_only_a_stored_preview(admin, imports_folder, token):
+    response = post_form(admin, "/admin/cohorts/k/import/confirm",
+                         {"token": token, "filename": "x.csv"}, token_page="/admin/")
+    assert response.status_code == 404
+
+
+def test_abandoned_previews_are_purged_after_a_day(app, admin, imports_folder):
+    upload(admin, LIST.encode(), "lama.csv")
+    (old,) = imports_folder.iterdir()
+    day_ago = time.time() - uploads.KEEP_FOR.total_seconds() - 60
+    os.utime(old, (day_ago, day_ago))
+    upload(admin, LIST.encode(), "baru.csv")
+    remaining = list(imports_folder.iterdir())
+    assert old not in remaining and len(remaining) == 1
