@@ -117,7 +117,7 @@ MATRIX: dict[tuple[str, str], tuple[int, int, int, int, int, int]] = {
     ("admin.enrolment", "POST"):                (LOGIN, 403, 403, 403, 403, 302),
     ("admin.import_people", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
     ("admin.import_people", "POST"):            (LOGIN, 403, 403, 403, 403, 200),
-    ("admin.confirm_import", "POST"):           (LOGIN, 403, 403, 403, 403, 400),
+    ("admin.confirm_import", "POST"):           (LOGIN, 403, 403, 403, 403, 404),
     ("admin.reports", "GET"):                   (LOGIN, 403, 403, 403, 403, 200),
     ("admin.report_export", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
 }  # fmt: skip
