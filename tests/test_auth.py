@@ -156,3 +156,38 @@ def test_user_may_hold_several_roles(make_user):
     user.set_roles({Role.PARTICIPANT})
     db.session.commit()
     assert db.session.get(User, user.id).roles == {Role.PARTICIPANT}
+
+
+def test_login_starts_a_new_session_without_what_was_planted_before(client, auth, make_user):
+    """Session fixation: nothing an attacker put in the pre-login session survives login."""
+    make_user(username="lina")
+    with client.session_transaction() as session:
+        session["_user_id"] = "999:1"
+        session["planted"] = "by someone else"
+        session["locale"] = "en"  # the visitor's language choice is kept
+    auth.login("lina")
+    with client.session_transaction() as session:
+        assert "planted" not in session and session["locale"] == "en"
+        assert session["_user_id"] != "999:1"
+
+
+@pytest.mark.parametrize(("idle_minutes", "still_in"), [(59, True), (61, False)])
+def test_an_idle_session_ends_even_when_the_cookie_is_replayed(app, client, auth, make_user,
+                                                               monkeypatch, idle_minutes,
+                                                               still_in):
+    """The idle limit is enforced by the server (the signed timestamp), not only by the
+    browser forgetting an expired cookie."""
+    import time
+    from types import SimpleNamespace
+
+    import itsdangerous.timed
+
+    make_user(username="yanto")
+    auth.login("yanto")
+    cookie = client.get_cookie("session").value
+    assert app.permanent_session_lifetime.total_seconds() == 60 * 60  # the documented default
+    later = time.time() + 60 * idle_minutes
+    monkeypatch.setattr(itsdangerous.timed, "time", SimpleNamespace(time=lambda: later))
+    replay = app.test_client()
+    replay.set_cookie("session", cookie)
+    assert (replay.get("/dashboard").status_code == 200) is still_in

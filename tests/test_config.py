@@ -27,6 +27,8 @@ def test_production_starts_with_a_strong_key_and_secure_cookies(monkeypatch, tmp
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
 
 
 def test_production_refuses_rate_limits_nobody_chose_storage_for(monkeypatch, tmp_path):

@@ -49,4 +49,5 @@ def test_refused_access_and_failed_logins_are_logged_with_masked_nip(client, aut
         client.get("/admin/")
     messages = " ".join(r.getMessage() for r in caplog.records)
     assert "1986**********2001" in messages and "198609262015052001" not in messages
+    assert "login ok user id=" in messages
     assert "refused 403 GET /admin/" in messages
