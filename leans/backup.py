@@ -6,6 +6,7 @@ blocked for long); PostgreSQL uses pg_dump/pg_restore in their custom format.
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -35,24 +36,63 @@ def _tool(name: str) -> str:
     return path
 
 
+class BackupError(click.ClickException):
+    """A backup or restore that could not be done; the database is as it was."""
+
+
+def _copy_sqlite(source_path: str, target: Path) -> None:
+    with sqlite3.connect(source_path) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+
+
+def _run(command: list[str], what: str) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
+    if done.returncode != 0:
+        raise BackupError(f"{what} failed: {done.stderr.strip() or done.returncode}")
+
+
 def backup_to(target: Path) -> None:
+    """Write the copy beside TARGET and rename it into place only when complete, so a
+    failed backup never leaves a file that looks like a good one."""
+    if not target.parent.is_dir():
+        raise BackupError(f"the folder {target.parent} does not exist")
+    partial = target.with_name(target.name + ".partial")
+    try:
+        if db.engine.dialect.name == "sqlite":
+            _copy_sqlite(_sqlite_path(), partial)
+        else:
+            _run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}",
+                  _pg_url()], "pg_dump")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+def _check_backup(source: Path) -> None:
+    """Refuse a file that is not a LEANS backup of this database's kind, before touching
+    anything."""
     if db.engine.dialect.name == "sqlite":
-        with sqlite3.connect(_sqlite_path()) as source, sqlite3.connect(target) as copy:
-            source.backup(copy)
+        try:
+            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup:
+                backup.execute("SELECT version_num FROM alembic_version").fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise BackupError(f"{source} is not a LEANS SQLite backup ({exc})") from exc
         return
-    subprocess.run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={target}",  # noqa: S603
-                    _pg_url()], check=True)
+    _run([_tool("pg_restore"), "--list", str(source)], f"{source} is not a pg_dump backup: "
+         "pg_restore --list")
 
 
 def restore_from(source: Path) -> None:
+    """All or nothing: SQLite copies the pages in one transaction, pg_restore runs in one."""
+    _check_backup(source)
     db.session.remove()
     db.engine.dispose()
     if db.engine.dialect.name == "sqlite":
         with sqlite3.connect(source) as backup, sqlite3.connect(_sqlite_path()) as live:
             backup.backup(live)
         return
-    subprocess.run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",  # noqa: S603
-                    f"--dbname={_pg_url()}", str(source)], check=True)
+    _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
+          f"--dbname={_pg_url()}", str(source)], "pg_restore")
 
 
 @click.command("backup")
@@ -76,6 +116,20 @@ def restore_command(source: Path, yes: bool) -> None:
         click.confirm(f"Replace everything in the database with {source}?", abort=True)
     restore_from(source)
     click.echo(f"Restored from {source}.")
+    if not schema_is_current():
+        click.echo("The backup was made by an older LEANS: run `leans db upgrade` before "
+                   "starting the app.")
+
+
+def schema_is_current() -> bool:
+    """Whether the database is at the newest migration this code knows."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    config = current_app.extensions["migrate"].migrate.get_config()
+    head = ScriptDirectory.from_config(config).get_current_head()
+    with db.engine.connect() as connection:
+        return MigrationContext.configure(connection).get_current_revision() == head
 
 
 def init_app(app: Flask) -> None:

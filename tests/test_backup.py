@@ -36,3 +36,77 @@ def test_backup_refuses_to_overwrite(runner, tmp_path):
     result = runner.invoke(args=["backup", str(out)])
     assert result.exit_code != 0 and "exists already" in result.output
     assert out.read_text() == "lama"
+
+
+def test_a_backup_taken_while_writes_go_on_is_consistent(app, runner, make_cohort, tmp_path):
+    """Each write adds a user and their enrolment in one transaction; the copy, taken while
+    a second connection keeps writing, must never hold one without the other."""
+    import threading
+
+    from leans.auth.services import create_user
+    from leans.models import Enrolment, Role
+
+    cohort_id = make_cohort("k").id
+    stop, written, failures = threading.Event(), [], []
+
+    def writer():
+        with app.app_context():
+            try:
+                write_until_stopped()
+            except Exception as exc:  # reported by the assertion below
+                failures.append(exc)
+            db.session.remove()
+
+    def write_until_stopped():
+        while not stop.is_set() and len(written) < 2000:
+            n = len(written)
+            user = create_user(username=f"tulis{n}", password="x" * 12,
+                               full_name=f"Penulis {n}", roles={Role.PARTICIPANT})
+            db.session.add(Enrolment(user=user, cohort_id=cohort_id))
+            db.session.commit()
+            written.append(n)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    try:
+        while len(written) < 20:
+            threading.Event().wait(0.01)
+        result = runner.invoke(args=["backup", str(tmp_path / "hidup.backup")])
+    finally:
+        stop.set()
+        thread.join()
+    assert result.exit_code == 0, result.output
+    assert failures == []  # the writer kept going while the copy was made
+    db.session.remove()
+    assert runner.invoke(args=["restore", str(tmp_path / "hidup.backup"), "--yes"]).exit_code == 0
+    users = db.session.scalar(select(func.count(User.id)).where(User.username.like("tulis%")))
+    enrolments = db.session.scalar(select(func.count(Enrolment.id)))
+    assert 20 <= users < len(written) + 1 and users == enrolments
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(runner, make_user,
+                                                                        tmp_path):
+    make_user(username="tetap")
+    before = counts()
+    fake = tmp_path / "bukan.backup"
+    fake.write_bytes(b"NIP;Nama\n" * 100)
+    result = runner.invoke(args=["restore", str(fake), "--yes"])
+    assert result.exit_code != 0 and "is not a" in result.output
+    db.session.remove()
+    assert counts() == before
+
+
+def test_a_failed_backup_leaves_no_file_behind(runner, tmp_path, monkeypatch):
+    import leans.backup
+
+    def broken(*args, **kwargs):
+        (tmp_path / "gagal.backup.partial").write_bytes(b"setengah")
+        raise leans.backup.BackupError("disk full")
+
+    monkeypatch.setattr(leans.backup, "_copy_sqlite", broken)
+    monkeypatch.setattr(leans.backup, "_run", broken)
+    result = runner.invoke(args=["backup", str(tmp_path / "gagal.backup")])
+    assert result.exit_code != 0 and "disk full" in result.output
+    assert list(tmp_path.iterdir()) == []
+    missing = runner.invoke(args=["backup", str(tmp_path / "tidak-ada" / "x.backup")])
+    assert missing.exit_code != 0 and "does not exist" in missing.output
