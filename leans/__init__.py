@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Flask
 
+from leans import logs
 from leans.config import PROJECT_ROOT, check_production, load_config, local_secret_key
 
 __version__ = "0.1.0"
@@ -27,6 +28,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
     _settle_secret_key(app)
+    _trust_proxies(app)
+    logs.init_app(app)
     _init_extensions(app)
     _register_features(app)
     return app
@@ -39,6 +42,16 @@ def _settle_secret_key(app: Flask) -> None:
             app.config["SECRET_KEY"] = secrets.token_hex(32)
         else:
             app.config["SECRET_KEY"] = local_secret_key(app.instance_path)
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind N reverse proxies, take the client's address and scheme from their headers;
+    with none configured the headers are ignored, so a client cannot forge its address."""
+    count = app.config["LEANS_PROXY_COUNT"]
+    if count:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
 
 def _init_extensions(app: Flask) -> None:

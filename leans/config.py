@@ -57,6 +57,10 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "LEANS_CONTENT_DIR": env.get("LEANS_CONTENT_DIR", str(PROJECT_ROOT / "content")),
         "LEANS_CONTENT_RELOAD_SECONDS": _int(env, "LEANS_CONTENT_RELOAD_SECONDS", 2),
+        #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (the
+        #: client's address for rate limits and logs, https for secure links and HSTS).
+        "LEANS_PROXY_COUNT": _int(env, "LEANS_PROXY_COUNT", 0),
+        "LEANS_LOG_LEVEL": env.get("LEANS_LOG_LEVEL", "INFO").upper(),
         "LEANS_BASE_URL": env.get("LEANS_BASE_URL", "http://127.0.0.1:5000"),
         # Training hours: one JP is commonly 45 minutes (unconfirmed, so configurable).
         "LEANS_JP_MINUTES": _int(env, "LEANS_JP_MINUTES", 45),

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from leans.auth.passwords import hash_password, verify_password
 from leans.extensions import db
 from leans.identity import mask_nip
+from leans.logs import client_address
 from leans.models import Role, User, find_user_by_login, utcnow
 
 log = logging.getLogger("leans.auth")
@@ -30,10 +31,10 @@ def authenticate(login: str, password: str) -> LoginResult:
     user = find_user_by_login(login)
     if not verify_password(user.password_hash if user else None, password) or user is None:
         shown = mask_nip(login) if login.strip().isdigit() else login[:64]
-        log.info("login failed for %r", shown)
+        log.info("login failed for %r from %s", shown, client_address())
         return LoginResult(None, "bad_credentials")
     if not user.active:
-        log.info("login refused for inactive user id=%s", user.id)
+        log.info("login refused for inactive user id=%s from %s", user.id, client_address())
         return LoginResult(user, "inactive")
     return LoginResult(user, "ok")
 
@@ -48,7 +49,7 @@ def start_session(user: User) -> None:
     user.last_login_at = utcnow()
     login_user(user)
     db.session.commit()
-    log.info("login ok user id=%s", user.id)
+    log.info("login ok user id=%s from %s", user.id, client_address())
 
 
 def end_session(user: User) -> None:
@@ -57,6 +58,7 @@ def end_session(user: User) -> None:
     db.session.commit()
     logout_user()
     session.clear()
+    log.info("logout user id=%s from %s", user.id, client_address())
 
 
 def set_password(user: User, password: str) -> None:
@@ -109,5 +111,6 @@ def reauthenticated(user: User, password: str) -> bool:
     """Re-authentication for sensitive actions (revoking a certificate, changing a NIP)."""
     ok = verify_password(user.password_hash, password or "")
     if not ok:
-        log.warning("re-authentication failed for user id=%s", user.id)
+        log.warning("re-authentication failed for user id=%s from %s", user.id,
+                    client_address())
     return ok

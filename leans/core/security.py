@@ -7,6 +7,8 @@ import logging
 from flask import Flask, Response, request
 from flask_login import current_user
 
+from leans.logs import client_address
+
 log = logging.getLogger("leans.security")
 
 #: No inline script anywhere; inline style attributes only (sanitized Markdown tables align
@@ -40,7 +42,7 @@ def log_refusal(code: int) -> None:
     """Who was refused what (status 403/404 on a page), for the security log."""
     who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
     log.warning("refused %s %s %s for user %s from %s", code, request.method, request.path, who,
-                request.remote_addr)
+                client_address())
 
 
 def init_app(app: Flask) -> None:
