@@ -49,12 +49,16 @@ def test_every_post_needs_a_csrf_token(app, make_user, role):
     client = app.test_client()
     from conftest import AuthActions
     AuthActions(client).login("u")
+    from conftest import csrf_token
+    foreign = csrf_token(app.test_client(), "/login")  # valid, but another session's
     for rule in rules(app, "POST"):
         if rule.endpoint == "auth.login":
             continue  # answered before login by design
-        response = client.post(sample_url(rule), data={"x": "1"})
-        assert response.status_code == 400, \
-            f"{rule.rule} ({rule.endpoint}) answered {response.status_code} without CSRF"
+        for data in ({"x": "1"}, {"x": "1", "csrf_token": foreign},
+                     {"x": "1", "csrf_token": "bukan-token"}):
+            response = client.post(sample_url(rule), data=data)
+            assert response.status_code == 400, \
+                f"{rule.rule} ({rule.endpoint}) answered {response.status_code} to {data}"
 
 
 def test_admin_routes_refuse_participants_and_facilitators(app, make_user):
