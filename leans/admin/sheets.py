@@ -109,4 +109,6 @@ def read_sheet(filename: str, data: bytes) -> Sheet:
                            headers=", ".join(h for h in raw[0] if h.strip()) or "—"))
     rows = [(number, [c.strip() for c in row]) for number, row in enumerate(raw[1:], start=2)
             if any(c.strip() for c in row)]
+    if not rows:
+        raise SheetError(_("The file has a header row but no participants below it."))
     return Sheet(fields, rows, ignored)

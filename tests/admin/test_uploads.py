@@ -58,6 +58,7 @@ def xlsx() -> bytes:
     (LIST.encode("utf-16"), "peserta.csv", "bukan teks biasa"),
     (b"\x89PNG\r\n\x1a\n" + b"\x00" * 50, "foto.png", "Gunakan berkas .csv atau .xlsx."),
     (b"", "kosong.csv", "Berkas kosong."),
+    (b"Nama;NIP\n;\n\n", "judul-saja.csv", "tidak ada peserta di bawahnya"),
 ])
 def test_a_file_is_checked_by_its_content_and_refused_clearly(admin, imports_folder, data,
                                                                 name, message):
