@@ -10,6 +10,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tempfile
 from pathlib import Path
 
 import click
@@ -52,18 +53,23 @@ def _run(command: list[str], what: str) -> None:
 
 
 def backup_to(target: Path) -> None:
-    """Write the copy beside TARGET and rename it into place only when complete, so a
-    failed backup never leaves a file that looks like a good one."""
+    """Write the copy to a private temporary file beside TARGET, then link it into place only
+    when complete and only if TARGET does not exist yet: a failed or concurrent backup never
+    leaves or overwrites a file that looks like a good one."""
     if not target.parent.is_dir():
         raise BackupError(f"the folder {target.parent} does not exist")
-    partial = target.with_name(target.name + ".partial")
+    descriptor, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    os.close(descriptor)  # created 0600: the copy holds password hashes and NIPs
+    partial = Path(name)
     try:
         if db.engine.dialect.name == "sqlite":
-            _copy_sqlite(_sqlite_path(), partial)
+            _copy_sqlite(_sqlite_path(), partial)  # an empty file is an empty database
         else:
             _run([_tool("pg_dump"), "--format=custom", "--no-owner", f"--file={partial}",
                   _pg_url()], "pg_dump")
-        os.replace(partial, target)
+        os.link(partial, target)
+    except FileExistsError as exc:
+        raise BackupError(f"{target} exists already; choose a new file name") from exc
     finally:
         partial.unlink(missing_ok=True)
 
@@ -88,8 +94,7 @@ def restore_from(source: Path) -> None:
     db.session.remove()
     db.engine.dispose()
     if db.engine.dialect.name == "sqlite":
-        with sqlite3.connect(source) as backup, sqlite3.connect(_sqlite_path()) as live:
-            backup.backup(live)
+        _copy_sqlite(str(source), Path(_sqlite_path()))
         return
     _run([_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--single-transaction",
           f"--dbname={_pg_url()}", str(source)], "pg_restore")
@@ -116,20 +121,31 @@ def restore_command(source: Path, yes: bool) -> None:
         click.confirm(f"Replace everything in the database with {source}?", abort=True)
     restore_from(source)
     click.echo(f"Restored from {source}.")
-    if not schema_is_current():
+    schema = schema_age()
+    if schema == "older":
         click.echo("The backup was made by an older LEANS: run `leans db upgrade` before "
                    "starting the app.")
+    elif schema == "newer":
+        click.echo("The backup was made by a newer LEANS than this one: update LEANS to that "
+                   "version (or newer) before starting the app.")
 
 
-def schema_is_current() -> bool:
-    """Whether the database is at the newest migration this code knows."""
+def schema_age() -> str:
+    """``current``, ``older`` or ``newer`` (a migration this code does not know)."""
     from alembic.migration import MigrationContext
     from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
 
-    config = current_app.extensions["migrate"].migrate.get_config()
-    head = ScriptDirectory.from_config(config).get_current_head()
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     with db.engine.connect() as connection:
-        return MigrationContext.configure(connection).get_current_revision() == head
+        revision = MigrationContext.configure(connection).get_current_revision()
+    if revision == script.get_current_head():
+        return "current"
+    try:
+        script.get_revision(revision)
+    except CommandError:
+        return "newer"
+    return "older"
 
 
 def init_app(app: Flask) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from leans.extensions import db
@@ -42,6 +44,7 @@ def test_a_backup_taken_while_writes_go_on_is_consistent(app, runner, make_cohor
     """Each write adds a user and their enrolment in one transaction; the copy, taken while
     a second connection keeps writing, must never hold one without the other."""
     import threading
+    import time
 
     from leans.auth.services import create_user
     from leans.models import Enrolment, Role
@@ -69,8 +72,9 @@ def test_a_backup_taken_while_writes_go_on_is_consistent(app, runner, make_cohor
     thread = threading.Thread(target=writer)
     thread.start()
     try:
-        while len(written) < 20:
-            threading.Event().wait(0.01)
+        deadline = time.monotonic() + 60
+        while len(written) < 20 and thread.is_alive() and time.monotonic() < deadline:
+            time.sleep(0.01)
         result = runner.invoke(args=["backup", str(tmp_path / "hidup.backup")])
     finally:
         stop.set()
@@ -100,7 +104,11 @@ def test_a_failed_backup_leaves_no_file_behind(runner, tmp_path, monkeypatch):
     import leans.backup
 
     def broken(*args, **kwargs):
-        (tmp_path / "gagal.backup.partial").write_bytes(b"setengah")
+        """Half a copy in the temporary file, then a failure (SQLite or pg_dump)."""
+        written = args[1] if len(args) == 2 and isinstance(args[1], Path) else None
+        if written is None:
+            written = Path(next(a for a in args[0] if a.startswith("--file=")).split("=", 1)[1])
+        written.write_bytes(b"setengah")
         raise leans.backup.BackupError("disk full")
 
     monkeypatch.setattr(leans.backup, "_copy_sqlite", broken)
@@ -110,3 +118,30 @@ def test_a_failed_backup_leaves_no_file_behind(runner, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
     missing = runner.invoke(args=["backup", str(tmp_path / "tidak-ada" / "x.backup")])
     assert missing.exit_code != 0 and "does not exist" in missing.output
+
+
+def test_a_backup_is_private_and_never_replaces_an_existing_file(runner, make_user, tmp_path):
+    import stat
+
+    make_user(username="a")
+    out = tmp_path / "rahasia.backup"
+    assert runner.invoke(args=["backup", str(out)]).exit_code == 0
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600  # password hashes and NIPs inside
+    assert [p.name for p in tmp_path.iterdir()] == ["rahasia.backup"]  # no temporary left
+
+
+def test_restore_says_when_the_backup_needs_an_upgrade(runner, make_user, tmp_path):
+    make_user(username="a")
+    out = tmp_path / "lama.backup"
+    assert runner.invoke(args=["backup", str(out)]).exit_code == 0
+    older = tmp_path / "lebih-lama.backup"
+    try:
+        assert runner.invoke(args=["db", "downgrade", "0005"]).exit_code == 0
+        assert runner.invoke(args=["backup", str(older)]).exit_code == 0
+        db.session.remove()
+        result = runner.invoke(args=["restore", str(older), "--yes"])
+        assert result.exit_code == 0 and "run `leans db upgrade`" in result.output
+        result = runner.invoke(args=["restore", str(out), "--yes"])
+        assert result.exit_code == 0 and "db upgrade" not in result.output
+    finally:
+        runner.invoke(args=["db", "upgrade"])  # the other tests need the newest schema

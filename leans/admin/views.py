@@ -213,14 +213,20 @@ def confirm_import(slug: str):
     cohort = _cohort(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    path = uploads.stored(request.form.get("token", "")) or abort(404)
-    plan = plan_import(read_sheet(path.name, path.read_bytes()), cohort)
-    if not plan.ok:  # the database changed since the preview
+    token = request.form.get("token", "")
+    path = uploads.claim(token) or abort(404)  # a second click finds nothing to import
+    try:
+        plan = plan_import(read_sheet(token, path.read_bytes()), cohort)
+        accounts = apply_import(plan, cohort, current_user) if plan.ok else None
+    except Exception:
+        uploads.release(path, token)
+        raise
+    if accounts is None:  # the database changed since the preview
+        uploads.release(path, token)
         return render_template("admin/import.html", cohort=cohort, form=ImportForm(),
-                               plan=plan, token=path.name,
+                               plan=plan, token=token,
                                filename=request.form.get("filename", "")), 409
-    accounts = apply_import(plan, cohort, current_user)
-    path.unlink(missing_ok=True)
+    uploads.discard(path)
     base = current_app.config["LEANS_BASE_URL"].rstrip("/")
     emails = {r.values["full_name"]: r.values["email"] for r in plan.results}
     sent = {a.username for a in accounts if send_setup_link(

@@ -104,3 +104,46 @@ def test_abandoned_previews_are_purged_after_a_day(app, admin, imports_folder):
     upload(admin, LIST.encode(), "baru.csv")
     remaining = list(imports_folder.iterdir())
     assert old not in remaining and len(remaining) == 1
+
+
+def preview_token(client, data: bytes = LIST.encode()) -> str:
+    page = upload(client, data, "peserta.csv").get_data(as_text=True)
+    return re.search(r'name="token" value="([^"]+)"', page).group(1)
+
+
+def confirm(client, token: str):
+    return post_form(client, "/admin/cohorts/k/import/confirm",
+                     {"token": token, "filename": "peserta.csv"}, token_page="/admin/")
+
+
+def test_confirming_twice_imports_once(admin, imports_folder):
+    from sqlalchemy import func, select
+
+    from leans.extensions import db
+    from leans.models import User
+
+    token = preview_token(admin, b"Nama;Unit\nTanpa NIP Satu;Desa Kolong\n")
+    path = imports_folder / token
+    claimed = uploads.claim(token)  # the first click, still working
+    assert claimed is not None and not path.exists()
+    assert confirm(admin, token).status_code == 404  # the second click
+    uploads.release(claimed, token)
+    assert confirm(admin, token).status_code == 200
+    assert confirm(admin, token).status_code == 404
+    assert db.session.scalar(select(func.count(User.id)).where(
+        User.full_name == "Tanpa NIP Satu")) == 1
+
+
+def test_a_preview_whose_rows_no_longer_fit_is_kept_for_later(admin, imports_folder,
+                                                              make_user):
+    token = preview_token(admin, b"Nama;NIP;Email\nSiti;19860926 201505 2 001;siti@contoh.go.id\n")
+    make_user(username="lain", full_name="Orang Lain", email="siti@contoh.go.id")
+    assert confirm(admin, token).status_code == 409  # the email now belongs to someone else
+    assert (imports_folder / token).exists()
+
+
+def test_a_preview_older_than_a_day_cannot_be_confirmed(admin, imports_folder):
+    token = preview_token(admin)
+    day_ago = time.time() - uploads.KEEP_FOR.total_seconds() - 60
+    os.utime(imports_folder / token, (day_ago, day_ago))
+    assert confirm(admin, token).status_code == 404
