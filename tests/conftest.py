@@ -27,7 +27,7 @@ from leans.extensions import db
 from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
 
 PASSWORD = "kopi-sawah-jati-7"
-_CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def test_database_url(tmp_path_factory) -> str:
@@ -89,15 +89,20 @@ def _clean_database(app):
     with app.app_context():
         limiter.reset()
         yield
-        db.session.rollback()
-        db.session.remove()
-        tables = [t.name for t in reversed(db.metadata.sorted_tables)]
-        if db.engine.dialect.name == "postgresql":
-            db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
-        else:
-            for table in tables:
-                db.session.execute(text(f"DELETE FROM {table}"))
-        db.session.commit()
+        empty_tables()
+
+
+def empty_tables() -> None:
+    """Delete every row of every table (the schema stays)."""
+    db.session.rollback()
+    db.session.remove()
+    tables = [t.name for t in reversed(db.metadata.sorted_tables)]
+    if db.engine.dialect.name == "postgresql":
+        db.session.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    else:
+        for table in tables:
+            db.session.execute(text(f"DELETE FROM {table}"))
+    db.session.commit()
 
 
 def fresh(obj):
@@ -119,7 +124,7 @@ def runner(app):
 def csrf_token(client, path: str = "/login") -> str:
     """The CSRF token of the client's session, read from a page's form."""
     response = client.get(path)
-    match = _CSRF_RE.search(response.get_data(as_text=True))
+    match = CSRF_RE.search(response.get_data(as_text=True))
     assert match, f"no CSRF token on {path} (status {response.status_code})"
     return match.group(1)
 

@@ -6,6 +6,7 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
+from conftest import empty_tables
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -120,11 +121,10 @@ def test_import_explains_every_bad_row_and_a_good_file_imports_once(make_cohort,
 
     from leans.admin.importing import apply_import, plan_import
     from leans.extensions import db
-    from leans.models import Cohort, Role, User
+    from leans.models import Role, User
 
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "prop")) or make_cohort("prop")
-    admin = db.session.scalar(select(User).where(User.username == "admin")) or make_user(
-        {Role.ADMIN}, username="admin")
+    empty_tables()  # each example on its own, so a shrunk failure reproduces
+    cohort, admin = make_cohort("prop"), make_user({Role.ADMIN}, username="admin")
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["NIP", "Nama", "Pangkat/Golongan", "Unit/OPD", "Email",
                                    "Role"], *rows])
@@ -132,7 +132,8 @@ def test_import_explains_every_bad_row_and_a_good_file_imports_once(make_cohort,
     try:
         sheet = read_sheet("peserta.csv", data)
     except SheetError as error:
-        assert str(error)
+        # Only a file with binary data, or with no participant row at all, is refused.
+        assert b"\x00" in data or not any(cell.strip() for row in rows for cell in row), error
         event("the file is refused")
         return
     plan = plan_import(sheet, cohort)

@@ -2,37 +2,32 @@
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from conftest import free_port
+from serverkit import BIN, answers, clean_env, serving
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "test-output" / "e2e"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-LEANS = str(Path(sys.executable).parent / "leans")
 
 
 def server_env(folder: Path, **extra: str) -> dict[str, str]:
     """A fresh SQLite database in FOLDER; other LEANS_* settings of the caller dropped."""
-    return {**{k: v for k, v in os.environ.items() if not k.startswith("LEANS_")},
-            "LEANS_INSTANCE_PATH": str(folder),
-            "LEANS_DATABASE_URL": f"sqlite:///{folder}/e2e.sqlite3",
-            # Every browser logs in from 127.0.0.1; the real limit is tested in test_security.
-            "LEANS_LOGIN_RATE_LIMIT": "1000 per minute", **extra}
+    return clean_env(LEANS_INSTANCE_PATH=str(folder),
+                     LEANS_DATABASE_URL=f"sqlite:///{folder}/e2e.sqlite3",
+                     # Every browser logs in from 127.0.0.1; the real limit is in test_security.
+                     LEANS_LOGIN_RATE_LIMIT="1000 per minute", **extra)
 
 
 def leans(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
     """Run a ``leans`` command; its output, or the failure with its error output."""
-    done = subprocess.run([LEANS, *args], env=env, input=stdin, capture_output=True,
-                          text=True, timeout=300)
+    done = subprocess.run([str(BIN / "leans"), *args], env=env, input=stdin,
+                          capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"leans {' '.join(args)} failed: {done.stderr}"
     return done.stdout
 
@@ -41,23 +36,10 @@ def leans(env: dict[str, str], *args: str, stdin: str | None = None) -> str:
 def running_server(env: dict[str, str]) -> Iterator[str]:
     """``leans run`` on a free port of 127.0.0.1 until the block ends; yields its base URL."""
     port = free_port()
-    process = subprocess.Popen([LEANS, "run", "--port", str(port)], env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    try:
-        while True:
-            try:
-                urllib.request.urlopen(f"{base}/healthz", timeout=2).close()
-                break
-            except OSError:
-                assert process.poll() is None, "the server stopped while starting"
-                assert time.monotonic() < deadline, "the server did not start"
-                time.sleep(0.3)
+    with serving([str(BIN / "leans"), "run", "--port", str(port)], answers(f"{base}/healthz"),
+                 what="leans run", env=env):
         yield base
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
 
 
 @contextmanager
