@@ -64,19 +64,29 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture
-def content_app(app):
+def other_app(app):
+    """Factory: another app with some settings changed, on the same test database."""
+
+    def factory(**settings) -> object:
+        other = create_app({"TESTING": True,
+                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
+                            **settings})
+        other.test_client_class = app.test_client_class
+        return other
+
+    return factory
+
+
+@pytest.fixture
+def content_app(other_app):
     """Factory: an app on another content folder (reloaded at once), same test database."""
 
     def factory(root) -> object:
         rubrics = Path(root) / "rubrics"
         if not rubrics.exists():  # every install needs the action-plan rubric
             shutil.copytree(PROJECT_ROOT / "content" / "rubrics", rubrics)
-        other = create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(root),
-                            "LEANS_CONTENT_RELOAD_SECONDS": 0,
-                            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
-        other.test_client_class = app.test_client_class
-        return other
+        return other_app(LEANS_CONTENT_DIR=str(root), LEANS_CONTENT_RELOAD_SECONDS=0)
 
     return factory
 

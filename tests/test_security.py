@@ -47,21 +47,12 @@ def test_refused_access_and_failed_logins_are_logged_with_masked_nip(client, aut
         auth.login("198609262015052001", "salah-sekali")
         auth.login("p")
         client.get("/admin/")
+        client.get("/certificates/999.pdf")  # someone else's (or nobody's): refused as 404
     messages = " ".join(r.getMessage() for r in caplog.records)
+    assert "refused 404 GET /certificates/999.pdf for user" in messages
     assert "1986**********2001" in messages and "198609262015052001" not in messages
     assert "login ok user id=" in messages
     assert "refused 403 GET /admin/" in messages
-
-
-def proxied_app(app, count: int):
-    """Another app on the test database, behind COUNT trusted reverse proxies."""
-    from leans import create_app
-
-    other = create_app({"TESTING": True, "LEANS_PROXY_COUNT": count,
-                        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-                        "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]})
-    other.test_client_class = app.test_client_class
-    return other
 
 
 def failed_logins(app, addresses: list[str]) -> list[int]:
@@ -75,9 +66,9 @@ def failed_logins(app, addresses: list[str]) -> list[int]:
     return statuses
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(app, make_user):
+def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(other_app, make_user):
     make_user(username="target")
-    proxied = proxied_app(app, 1)
+    proxied = other_app(LEANS_PROXY_COUNT=1)
     assert failed_logins(proxied, ["203.0.113.7"] * 11) == [401] * 10 + [429]
     assert failed_logins(proxied, ["198.51.100.9"]) == [401]  # another citizen, not blocked
 
@@ -88,20 +79,20 @@ def test_without_a_trusted_proxy_a_forged_address_changes_nothing(app, make_user
     assert failed_logins(app, forged) == [401] * 10 + [429]
 
 
-def test_https_at_the_proxy_turns_on_hsts(app):
-    client = proxied_app(app, 1).test_client()
+def test_https_at_the_proxy_turns_on_hsts(other_app):
+    client = other_app(LEANS_PROXY_COUNT=1).test_client()
     secure = client.get("/login", headers={"X-Forwarded-Proto": "https"})
     assert secure.headers["Strict-Transport-Security"].startswith("max-age=31536000")
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
-def test_security_log_lines_carry_time_account_and_address(app, make_user, caplog):
+def test_security_log_lines_carry_time_account_and_address(other_app, make_user, caplog):
     import re
 
     from leans.logs import FORMAT, UTCFormatter
 
     make_user(username="p")
-    client = proxied_app(app, 1).test_client()
+    client = other_app(LEANS_PROXY_COUNT=1).test_client()
     with caplog.at_level(logging.INFO):
         token = csrf_token(client, "/login")
         client.post("/login", data={"login": "p", "password": PASSWORD, "csrf_token": token},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, current_app, render_template
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 
 
@@ -20,12 +21,12 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int):
     def handler(error):
-        if code == 403:
+        if code == 403 or (code == 404 and current_user.is_authenticated):
             from leans.core.security import log_refusal
 
-            log_refusal(code)
-        limit_mb = (current_app.config.get("MAX_CONTENT_LENGTH") or 0) // (1024 * 1024)
-        return render_template("errors/error.html", code=code, limit_mb=limit_mb), code
+            log_refusal(code)  # a 404 is how someone else's plan or certificate is refused
+        limit = f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 2**20:g} MB"
+        return render_template("errors/error.html", code=code, limit=limit), code
 
     return handler
 

@@ -41,8 +41,9 @@ def add_headers(response: Response) -> Response:
 def log_refusal(code: int) -> None:
     """Who was refused what (status 403/404 on a page), for the security log."""
     who = current_user.get_id() if current_user and current_user.is_authenticated else "anon"
-    log.warning("refused %s %s %s for user %s from %s", code, request.method, request.path, who,
-                client_address())
+    level = logging.WARNING if code == 403 else logging.INFO
+    log.log(level, "refused %s %s %s for user %s from %s", code, request.method, request.path,
+            who, client_address())
 
 
 def init_app(app: Flask) -> None:

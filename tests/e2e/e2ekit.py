@@ -77,6 +77,12 @@ def login(browser, base: str, username: str, password: str):
     return page, errors
 
 
+def open_ok(page, url: str) -> None:
+    """Go to URL and insist the page opened (an error page shows no dialog either)."""
+    response = page.goto(url)
+    assert response is not None and response.ok, f"{url}: {response and response.status}"
+
+
 def submit(page, selector: str) -> None:
     """Click a submit button and wait for the page it leads to."""
     with page.expect_navigation():

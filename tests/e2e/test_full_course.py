@@ -27,6 +27,7 @@ from e2ekit import (
     chromium,
     leans,
     login,
+    open_ok,
     running_server,
     server_env,
     shot,
@@ -243,8 +244,8 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         assert "Perubahan sejak versi 1" in facilitator.inner_text("main")
         outcome = grade(facilitator, base, revised, 4, "approve", "Siap dijalankan.")
         assert "Rencana disetujui dengan nilai 100" in outcome
-        facilitator.goto(f"{base}/cohorts/{COHORT}/progress")  # lists the XSS name too
-        facilitator.goto(f"{base}/grading/tracker")
+        open_ok(facilitator, f"{base}/cohorts/{COHORT}/progress")  # lists the XSS name too
+        open_ok(facilitator, f"{base}/grading/tracker")
 
         # 5. The admin issues the certificate and exports the cohort.
         admin.goto(f"{base}/admin/certificates/{COHORT}")
@@ -259,8 +260,9 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         archive = zipfile.ZipFile(io.BytesIO(admin.request.get(base + link).body()))
         pdfs = [n for n in archive.namelist() if n.startswith("sertifikat/")]
         assert len(pdfs) == 1 and "register.xlsx" in archive.namelist()
-        for path in (f"/admin/cohorts/{COHORT}/people", "/admin/users"):
-            admin.goto(base + path)
+        for path in (f"/admin/cohorts/{COHORT}/people", "/admin/users",
+                     f"/admin/certificates/{COHORT}"):
+            open_ok(admin, base + path)
 
         # 6. The participant downloads the PDF; its QR code opens the verification page.
         page.goto(f"{base}/dashboard")
@@ -280,9 +282,10 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
 
         # 7. Course content with payloads, as a facilitator previews it.
         for path in ("/preview/", "/preview/uji-keamanan/", "/preview/uji-keamanan/muatan"):
-            facilitator.goto(base + path)
+            open_ok(facilitator, base + path)
             assert "keamanan" in facilitator.inner_text("main").lower()
-        assert facilitator.evaluate("document.querySelectorAll('main script, main iframe, "
-                                    "main [onerror], main [onload], main [onclick]').length") == 0
+            assert facilitator.evaluate(
+                "document.querySelectorAll('main script, main iframe, main [onerror], "
+                "main [onload], main [onclick], main [href^=javascript]').length") == 0
         shot(facilitator, "17-course-content-xss-inert")
         assert errors == admin_errors == facilitator_errors == []

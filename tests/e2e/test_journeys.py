@@ -4,7 +4,17 @@ by a real server process on 127.0.0.1 with a fresh database and the demo data.""
 from __future__ import annotations
 
 import pytest
-from e2ekit import CHROMIUM, chromium, leans, running_server, server_env, shot, submit
+from e2ekit import (
+    CHROMIUM,
+    chromium,
+    leans,
+    open_ok,
+    running_server,
+    server_env,
+    shot,
+    submit,
+    watched_page,
+)
 from e2ekit import login as login_as
 
 PASSWORD = "leans-demo-2026"
@@ -151,7 +161,7 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
         admin.click("form[action$='/enrol'] button[type=submit]")
     for path in ("/admin/users?q=script", "/admin/cohorts/angkatan-1/people",
                  "/cohorts/angkatan-1/progress"):
-        admin.goto(server + path)
+        open_ok(admin, server + path)
     participant, more = login(browser, server, "mulyono")  # no plan yet
     participant.goto(f"{server}/learn/angkatan-1/plan")
     for field in ("#title", "#problem", "#evidence", "#target_group", "#sustainability"):
@@ -285,12 +295,11 @@ def test_xss_payloads_in_every_free_text_field_stay_inert(server, browser):
     for path in ("/admin/", "/admin/users", "/admin/users?q=" + PAYLOAD, "/audit",
                  "/cohorts/angkatan-xss", "/admin/certificates/angkatan-1",
                  "/admin/certificates/angkatan-xss", "/admin/reports", code):
-        admin.goto(server + path)
+        open_ok(admin, server + path)
     facilitator, facilitator_errors = login(browser, server, "retno")
     for path in ("/grading/tracker", "/cohorts/angkatan-1/progress", "/grading/?state=draft"):
-        facilitator.goto(server + path)
-    stranger = browser.new_page()
-    stranger.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+        open_ok(facilitator, server + path)
+    stranger = watched_page(browser, errors)
     stranger.goto(f"{server}/login")
     stranger.fill("#login", PAYLOAD)
     stranger.fill("#password", PAYLOAD)
