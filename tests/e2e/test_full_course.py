@@ -29,6 +29,7 @@ from e2ekit import (
     login,
     open_ok,
     running_server,
+    serious_violations,
     server_env,
     shot,
     submit,
@@ -154,6 +155,7 @@ def grade(page, base: str, title: str, points: int, decision: str, comment: str)
     page.goto(f"{base}/grading/")
     submit(page, f"text={title}")
     submit(page, "text=Mulai menilai")
+    assert serious_violations(page) == [], "the grading form"
     for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur",
                       "kelayakan", "keberlanjutan"):
         page.check(f"input[name=level-{criterion}][value='{points}']")
@@ -188,6 +190,7 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         rows = {row.locator("td").nth(0).inner_text(): row.locator("code").inner_text()
                 for row in admin.locator("tbody tr").all()}
         setup_link = rows["Ratna Widyaningsih, S.E."]
+        inaccessible = {"import done": serious_violations(admin)}
         assert XSS in rows  # the payload is shown as the name it is, as text
         shot(admin, "11-course-setup-links")
 
@@ -195,6 +198,7 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         errors: list[str] = []
         page = watched_page(browser, errors)
         page.goto(base + setup_link[setup_link.index("/account/setup/"):])
+        inaccessible["account setup"] = serious_violations(page)
         page.fill("#new_password", PARTICIPANT_PASSWORD)
         page.fill("#confirm", PARTICIPANT_PASSWORD)
         submit(page, "main button[type=submit]")
@@ -202,7 +206,9 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         module_url = f"{base}/learn/{COHORT}/{MODULE}"
         page.goto(f"{module_url}/test/pre")
         submit(page, "main form button[type=submit]")
+        inaccessible["test questions"] = serious_violations(page)
         answer(page, None)
+        inaccessible["test result"] = serious_violations(page)
         assert "Pre-test" in page.inner_text("main")
         page.goto(f"{module_url}/")
         submit(page, "main a[href$='/mengapa-kolaborasi']")
@@ -279,6 +285,7 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         assert "Asli dan berlaku" in verdict and "Ratna Widyaningsih" in verdict
         assert number in verdict
         shot(verify, "16-course-verify")
+        inaccessible["verification"] = serious_violations(verify)
 
         # 7. Course content with payloads, as a facilitator previews it.
         for path in ("/preview/", "/preview/uji-keamanan/", "/preview/uji-keamanan/muatan"):
@@ -289,3 +296,4 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
                 "main [onload], main [onclick], main [href^=javascript]').length") == 0
         shot(facilitator, "17-course-content-xss-inert")
         assert errors == admin_errors == facilitator_errors == []
+        assert {name: found for name, found in inaccessible.items() if found} == {}

@@ -10,6 +10,7 @@ from e2ekit import (
     leans,
     open_ok,
     running_server,
+    serious_violations,
     server_env,
     shot,
     submit,
@@ -120,26 +121,17 @@ PAGES = {
 
 
 def test_main_pages_have_no_serious_accessibility_violations(server, browser):
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     found = {}
     for user, paths in PAGES.items():
         page, _errors = login(browser, server, user)
         for path in paths:
-            page.goto(server + path)
-            results = axe.run(page)
-            serious = [(v["id"], v["impact"], len(v["nodes"]))
-                       for v in results.response["violations"]
-                       if v["impact"] in ("serious", "critical")]
-            if serious:
+            open_ok(page, server + path)
+            if serious := serious_violations(page):
                 found[path] = serious
         page.close()
     anonymous = browser.new_page()
     anonymous.goto(server + "/login")
-    serious = [v["id"] for v in axe.run(anonymous).response["violations"]
-               if v["impact"] in ("serious", "critical")]
-    assert found == {} and serious == []
+    assert found == {} and serious_violations(anonymous) == []
 
 
 XSS = ['<script>alert("x1")</script>', '<img src=x onerror=alert("x2")>',
