@@ -41,7 +41,7 @@ packages:
 	case "$(WANT)" in *redis*) command -v redis-server >/dev/null || missing="$$missing redis-server";; esac; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "Please install:$$missing (the browser tests are skipped without chromium)"; fi; \
+	  else echo "Please install:$$missing (without them the browser or shared-limit tests are skipped)"; fi; \
 	fi
 
 ## test: install and run the whole test suite (lint and browser tests included), i.e. the
