@@ -38,8 +38,8 @@ def store(data: bytes, suffix: str) -> str:
     return token
 
 
-def _fresh(path: Path) -> bool:
-    return path.stat().st_mtime >= time.time() - KEEP_FOR.total_seconds()
+def _stale(path: Path) -> bool:
+    return path.stat().st_mtime < time.time() - KEEP_FOR.total_seconds()
 
 
 def claim(token: str) -> Path | None:
@@ -50,7 +50,7 @@ def claim(token: str) -> Path | None:
     path = folder() / token
     claimed = path.with_name(f"{token}.claimed-{secrets.token_hex(4)}")
     try:
-        if not _fresh(path):
+        if _stale(path):
             return None
         path.rename(claimed)
     except FileNotFoundError:
@@ -67,10 +67,8 @@ def discard(claimed: Path) -> None:
     claimed.unlink(missing_ok=True)
 
 
-def purge_stale(now: float | None = None) -> int:
-    """Delete previews (claimed or not) older than KEEP_FOR; how many were deleted."""
-    cutoff = (now if now is not None else time.time()) - KEEP_FOR.total_seconds()
-    stale = [p for p in folder().iterdir() if p.is_file() and p.stat().st_mtime < cutoff]
-    for path in stale:
-        path.unlink(missing_ok=True)
-    return len(stale)
+def purge_stale() -> None:
+    """Delete previews (claimed or not) older than KEEP_FOR."""
+    for path in folder().iterdir():
+        if path.is_file() and _stale(path):
+            path.unlink(missing_ok=True)

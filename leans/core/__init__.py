@@ -25,10 +25,15 @@ def _error_page(code: int):
             from leans.core.security import log_refusal
 
             log_refusal(code)  # a 404 is how someone else's plan or certificate is refused
-        limit = f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 2**20:g} MB"
+        limit = _upload_limit() if code == 413 else None
         return render_template("errors/error.html", code=code, limit=limit), code
 
     return handler
+
+
+def _upload_limit() -> str:
+    """The largest request the site accepts, as the 413 page states it."""
+    return f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 2**20:g} MB"
 
 
 def _csrf_error(error: CSRFError):

@@ -22,11 +22,11 @@ from pathlib import Path
 
 import pytest
 from e2ekit import (
-    CHROMIUM,
     ROOT,
     chromium,
     leans,
     login,
+    needs_chromium,
     open_ok,
     running_server,
     serious_violations,
@@ -39,8 +39,7 @@ from plankit import COMPLETE
 
 from leans.content.loader import load_catalogue
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = needs_chromium
 
 ADMIN_PASSWORD = "kantor-bkpp-jalan-panglima"
 FACILITATOR_PASSWORD = "fasilitator-lumbung-padi"

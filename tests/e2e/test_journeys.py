@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 from e2ekit import (
-    CHROMIUM,
     chromium,
     leans,
+    needs_chromium,
     open_ok,
     running_server,
     serious_violations,
@@ -20,8 +20,7 @@ from e2ekit import login as login_as
 
 PASSWORD = "leans-demo-2026"
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
