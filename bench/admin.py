@@ -32,8 +32,8 @@ from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import read_sheet
 from leans.auth.passwords import hash_password
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Cohort, Enrolment, Role, User
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, Role, User
 from leans.modules.models import LessonCompletion
 
 HEADER = ["NIP", "Nama", "Pangkat/Golongan", "Jabatan", "Unit/OPD", "Kecamatan", "Desa",

@@ -31,8 +31,8 @@ from sqlalchemy import insert, select
 from leans import create_app
 from leans.auth.passwords import hash_password
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
 from leans.modules.models import LessonCompletion
 
 PASSWORD = "bench-password-2026"

@@ -26,12 +26,12 @@ from common import gunicorn
 from sqlalchemy import create_engine, func, insert, select, text
 
 from leans import create_app
-from leans.assessments.models import QuizAttempt
-from leans.assessments.plan_models import ActionPlan
+from leans.assessments.plans.models import ActionPlan
+from leans.assessments.quizzes.models import QuizAttempt
 from leans.auth.passwords import hash_password
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Cohort, Enrolment, Role, User, UserRole
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, Role, User, UserRole
 from leans.modules.models import LessonCompletion
 
 PASSWORD = "beban-uji-panjang-2026"

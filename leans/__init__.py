@@ -9,8 +9,8 @@ from typing import Any
 
 from flask import Flask
 
-from leans import logs
-from leans.config import PROJECT_ROOT, check_production, load_config, local_secret_key
+from leans.core import logs
+from leans.core.config import PROJECT_ROOT, check_production, load_config, local_secret_key
 
 __version__ = "0.1.0"
 
@@ -55,9 +55,12 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _init_extensions(app: Flask) -> None:
-    from leans.extensions import babel, csrf, db, limiter, migrate
-    from leans.i18n import select_locale
+    from leans.core.extensions import babel, csrf, db, limiter, migrate
+    from leans.core.i18n import select_locale
 
+    #: Background processes (certificate rendering) build their app with this same factory,
+    #: passed to them as a value so that no feature imports it.
+    app.extensions["leans.app_factory"] = create_app
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "leans" / "migrations"))
     csrf.init_app(app)
@@ -67,30 +70,20 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_features(app: Flask) -> None:
+    """Every feature, lowest layer first (docs/architecture.md)."""
     from leans import (
         admin,
         assessments,
         auth,
-        backup,
         certificates,
         content,
         core,
         dashboard,
         demo,
         modules,
-        templating,
-        users_cli,
+        reports,
     )
 
-    templating.init_app(app)
-    content.init_app(app)
-    auth.init_app(app)
-    core.init_app(app)
-    assessments.init_app(app)
-    modules.init_app(app)
-    certificates.init_app(app)
-    admin.init_app(app)
-    dashboard.init_app(app)
-    users_cli.init_app(app)
-    backup.init_app(app)
-    demo.init_app(app)
+    for feature in (core, content, auth, assessments, modules, certificates, reports,
+                    dashboard, admin, demo):
+        feature.init_app(app)

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
-from leans.assessments.models import QuizAttempt
-from leans.assessments.plan_models import ActionPlan, PlanVersion
+from leans.assessments.plans.models import ActionPlan, PlanVersion
+from leans.assessments.quizzes.models import QuizAttempt
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Enrolment
+from leans.core.extensions import db
+from leans.core.models import Enrolment
 from leans.modules.models import LessonCompletion
 
 MODULE = "kepemimpinan-kolaboratif"

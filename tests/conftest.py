@@ -22,9 +22,9 @@ from sqlalchemy import event, text
 
 from leans import create_app
 from leans.auth.services import create_user
-from leans.config import PROJECT_ROOT
-from leans.extensions import db
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
+from leans.core.config import PROJECT_ROOT
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User
 
 PASSWORD = "kopi-sawah-jati-7"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -94,7 +94,7 @@ def content_app(other_app):
 @pytest.fixture(autouse=True)
 def _clean_database(app):
     """Each test starts with empty tables, fresh rate limits and its own app context."""
-    from leans.extensions import limiter
+    from leans.core.extensions import limiter
 
     with app.app_context():
         limiter.reset()

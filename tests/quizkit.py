@@ -76,8 +76,8 @@ def pass_post_test(client, cohort_slug: str, module_slug: str) -> None:
     from conftest import csrf_token, post_form
     from sqlalchemy import select
 
-    from leans.assessments.models import QuizAttempt
-    from leans.extensions import db
+    from leans.assessments.quizzes.models import QuizAttempt
+    from leans.core.extensions import db
 
     intro = f"/learn/{cohort_slug}/{module_slug}/test/post"
     url = post_form(client, f"{intro}/start", {}, token_page=intro).headers["Location"]

@@ -60,7 +60,7 @@ def serving(command: list[str], ready: Callable[[], None], *, what: str,
 @contextmanager
 def gunicorn(env: dict[str, str], workers: int = 1) -> Iterator[str]:
     """``gunicorn wsgi:app`` on a free port of 127.0.0.1; yields its base URL."""
-    from leans.config import PROJECT_ROOT
+    from leans.core.config import PROJECT_ROOT
 
     base = f"http://127.0.0.1:{free_port()}"
     command = [str(BIN / "gunicorn"), "--workers", str(workers), "--bind",

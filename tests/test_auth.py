@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from conftest import PASSWORD, csrf_token, fresh, post_form
 
-from leans.extensions import db
-from leans.models import Role, User
+from leans.core.extensions import db
+from leans.core.models import Role, User
 
 
 def test_login_with_username_or_email_reaches_the_dashboard(client, auth, make_user):
@@ -146,7 +146,7 @@ def test_password_policy_rejects_the_users_own_nip(app):
 
 
 def test_production_hashing_is_scrypt(app):
-    from leans.config import load_config
+    from leans.core.config import load_config
     assert load_config({})["PASSWORD_HASH_METHOD"] == "scrypt"
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from leans.extensions import db
-from leans.models import Cohort, User
+from leans.core.extensions import db
+from leans.core.models import Cohort, User
 
 
 def counts():
@@ -19,7 +19,7 @@ def counts():
 def test_backup_then_restore_brings_the_data_back(runner, make_user, make_cohort, tmp_path):
     make_cohort("k", participants=[make_user(username="a"), make_user(username="b")])
     before = counts()
-    out = tmp_path / "leans.backup"
+    out = tmp_path / "leans.core.backup"
     result = runner.invoke(args=["backup", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
@@ -47,7 +47,7 @@ def test_a_backup_taken_while_writes_go_on_is_consistent(app, runner, make_cohor
     import time
 
     from leans.auth.services import create_user
-    from leans.models import Enrolment, Role
+    from leans.core.models import Enrolment, Role
 
     cohort_id = make_cohort("k").id
     stop, written, failures = threading.Event(), [], []
@@ -101,7 +101,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(runner,
 
 
 def test_a_failed_backup_leaves_no_file_behind(runner, tmp_path, monkeypatch):
-    import leans.backup
+    import leans.core.backup
 
     def broken(*args, **kwargs):
         """Half a copy in the temporary file, then a failure (SQLite or pg_dump)."""
@@ -109,10 +109,10 @@ def test_a_failed_backup_leaves_no_file_behind(runner, tmp_path, monkeypatch):
         if written is None:
             written = Path(next(a for a in args[0] if a.startswith("--file=")).split("=", 1)[1])
         written.write_bytes(b"setengah")
-        raise leans.backup.BackupError("disk full")
+        raise leans.core.backup.BackupError("disk full")
 
-    monkeypatch.setattr(leans.backup, "_copy_sqlite", broken)
-    monkeypatch.setattr(leans.backup, "_run", broken)
+    monkeypatch.setattr(leans.core.backup, "_copy_sqlite", broken)
+    monkeypatch.setattr(leans.core.backup, "_run", broken)
     result = runner.invoke(args=["backup", str(tmp_path / "gagal.backup")])
     assert result.exit_code != 0 and "disk full" in result.output
     assert list(tmp_path.iterdir()) == []

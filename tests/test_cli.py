@@ -7,9 +7,9 @@ from click.testing import CliRunner
 from sqlalchemy import func, select
 
 from leans.cli import main
-from leans.demo import DEMO_COHORT_SLUG, DEMO_PASSWORD
-from leans.extensions import db
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User
+from leans.demo.data import DEMO_COHORT_SLUG, DEMO_PASSWORD
 
 
 def snapshot() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from leans.models import Role
+from leans.core.models import Role
 
 
 @pytest.fixture
@@ -69,8 +69,8 @@ def test_dashboard_lists_only_my_cohorts(client, auth, two_cohorts):
 def test_unenrolled_participant_loses_access(client, auth, two_cohorts):
     import datetime as dt
 
-    from leans.extensions import db
-    from leans.models import Enrolment
+    from leans.core.extensions import db
+    from leans.core.models import Enrolment
     enrolment = [e for e in db.session.query(Enrolment) if e.user.username == "peserta_a"][0]
     enrolment.unenrolled_at = dt.datetime.now(dt.UTC)
     db.session.commit()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from leans import create_app
-from leans.config import ConfigError, database_url, load_config
+from leans.core.config import ConfigError, database_url, load_config
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "short-but-not-empty"])

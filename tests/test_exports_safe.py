@@ -13,12 +13,12 @@ from conftest import AuthActions
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from leans.assessments.plan_models import ActionPlan
+from leans.assessments.plans.models import ActionPlan
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import candidates, issue_batch
-from leans.extensions import db
-from leans.models import Role
-from leans.spreadsheets import FORMULA_PREFIXES
+from leans.core.extensions import db
+from leans.core.models import Role
+from leans.core.spreadsheets import FORMULA_PREFIXES
 
 PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1",
             "=HYPERLINK(\"http://x\",\"y\")"]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from flask_babel import force_locale
 
-from leans.identity import (
+from leans.core.identity import (
     IdentityError,
     format_nip,
     mask_nip,

@@ -12,7 +12,7 @@ from sqlalchemy import create_engine, inspect, text
 from sqlalchemy.engine import make_url
 
 from leans import create_app
-from leans.extensions import db
+from leans.core.extensions import db
 
 
 @pytest.fixture

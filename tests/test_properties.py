@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from leans.admin.sheets import SheetError, read_sheet
 from leans.content.loader import load_catalogue
 from leans.content.quiz import load_quiz
-from leans.identity import IdentityError, format_nip, parse_nip
+from leans.core.identity import IdentityError, format_nip, parse_nip
 
 #: Derandomized so CI is repeatable; run with --hypothesis-seed=random to explore further.
 FAST = settings(max_examples=150, deadline=None, derandomize=True,
@@ -120,8 +120,8 @@ def test_import_explains_every_bad_row_and_a_good_file_imports_once(make_cohort,
     from sqlalchemy import func, select
 
     from leans.admin.importing import apply_import, plan_import
-    from leans.extensions import db
-    from leans.models import Role, User
+    from leans.core.extensions import db
+    from leans.core.models import Role, User
 
     empty_tables()  # each example on its own, so a shrunk failure reproduces
     cohort, admin = make_cohort("prop"), make_user({Role.ADMIN}, username="admin")

@@ -21,13 +21,13 @@ import pytest
 from certkit import MODULE, T, make_eligible
 from conftest import AuthActions, csrf_token
 
-from leans.assessments.models import QuizAttempt
-from leans.assessments.plan_models import ActionPlan, PlanVersion
+from leans.assessments.plans.models import ActionPlan, PlanVersion
+from leans.assessments.quizzes.models import QuizAttempt
 from leans.certificates.issuing import candidate_for, issue_batch
 from leans.certificates.models import BulkJob
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Role
+from leans.core.extensions import db
+from leans.core.models import Role
 
 ROLES = ("anonymous", "participant_a", "participant_b", "other_facilitator", "facilitator",
          "admin")
@@ -102,7 +102,7 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("certificates.job", "GET"):                (LOGIN, 403, 403, 403, 403, 200),
     ("certificates.job_download", "GET"):       (LOGIN, 403, 403, 403, 403, 404),
     # Administration and the audit log: admins only.
-    ("tracker.audit", "GET"):                   (LOGIN, 403, 403, 403, 403, 200),
+    ("audit.trail", "GET"):                     (LOGIN, 403, 403, 403, 403, 200),
     ("admin.home", "GET"):                      (LOGIN, 403, 403, 403, 403, 200),
     ("admin.users", "GET"):                     (LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_user", "GET"):                  (LOGIN, 403, 403, 403, 403, 200),
@@ -121,8 +121,8 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("admin.import_people", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
     ("admin.import_people", "POST"):            (LOGIN, 403, 403, 403, 403, 200),
     ("admin.confirm_import", "POST"):           (LOGIN, 403, 403, 403, 403, 404),
-    ("admin.reports", "GET"):                   (LOGIN, 403, 403, 403, 403, 200),
-    ("admin.report_export", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
+    ("bkpp_reports.overview", "GET"):          (LOGIN, 403, 403, 403, 403, 200),
+    ("bkpp_reports.export", "GET"):            (LOGIN, 403, 403, 403, 403, 200),
 }  # fmt: skip
 
 

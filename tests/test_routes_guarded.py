@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from leans.models import Role
+from leans.core.models import Role
 
 #: Endpoints anyone may open without logging in.
 PUBLIC = {"static", "core.index", "core.healthz", "core.set_language", "auth.login",
@@ -68,6 +68,6 @@ def test_admin_routes_refuse_participants_and_facilitators(app, make_user):
         client = app.test_client()
         AuthActions(client).login(role.value)
         for rule in rules(app, "GET"):
-            if rule.rule.startswith("/admin") or rule.endpoint == "tracker.audit":
+            if rule.rule.startswith("/admin") or rule.endpoint == "audit.trail":
                 status = client.get(sample_url(rule)).status_code
                 assert status in (403, 404), f"{rule.rule} gave {status} to a {role.value}"

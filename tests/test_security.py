@@ -89,7 +89,7 @@ def test_https_at_the_proxy_turns_on_hsts(other_app):
 def test_security_log_lines_carry_time_account_and_address(other_app, make_user, caplog):
     import re
 
-    from leans.logs import FORMAT, UTCFormatter
+    from leans.core.logs import FORMAT, UTCFormatter
 
     make_user(username="p")
     client = other_app(LEANS_PROXY_COUNT=1).test_client()

@@ -1,4 +1,5 @@
-"""BKPP administration: cohorts, participant import, accounts, reports."""
+"""BKPP administration: cohorts, participant import, accounts, the audit trail, and
+``leans users import``."""
 
 from __future__ import annotations
 
@@ -6,7 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from leans.admin import reports_views, users_views  # noqa: F401 - routes on admin.bp
-    from leans.admin.views import bp
+    from leans.admin import cli, users_views, views  # noqa: F401 - routes on admin.bp
+    from leans.admin.audit_views import bp as audit_bp
+    from leans.admin.blueprint import bp
 
     app.register_blueprint(bp)
+    app.register_blueprint(audit_bp)
+    cli.init_app(app)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 
-from leans.audit import record
 from leans.auth.passwords import NO_PASSWORD
 from leans.auth.services import setup_token_digest
-from leans.extensions import db
-from leans.models import Role, User, utcnow
+from leans.core.audit import record
+from leans.core.extensions import db
+from leans.core.models import Role, User, utcnow
 
 SETUP_DAYS = 14
 

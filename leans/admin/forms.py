@@ -11,8 +11,8 @@ from wtforms import DateField, EmailField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from leans.identity import IdentityError, parse_golongan, parse_nip
-from leans.models import Role
+from leans.core.identity import IdentityError, parse_golongan, parse_nip
+from leans.core.models import Role
 
 
 class CohortForm(FlaskForm):

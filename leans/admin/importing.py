@@ -14,12 +14,12 @@ from sqlalchemy import func, insert, select
 
 from leans.admin.accounts import SETUP_DAYS
 from leans.admin.sheets import HEADERS, Sheet
-from leans.audit import record
 from leans.auth.passwords import NO_PASSWORD
 from leans.auth.services import setup_token_digest
-from leans.extensions import db
-from leans.identity import IdentityError, parse_golongan, parse_nip
-from leans.models import Cohort, Enrolment, Role, UnitType, User, UserRole, utcnow
+from leans.core.audit import record
+from leans.core.extensions import db
+from leans.core.identity import IdentityError, parse_golongan, parse_nip
+from leans.core.models import Cohort, Enrolment, Role, UnitType, User, UserRole, utcnow
 
 ROLE_NAMES = {"participant": Role.PARTICIPANT, "peserta": Role.PARTICIPANT,
               "facilitator": Role.FACILITATOR, "fasilitator": Role.FACILITATOR,
@@ -218,7 +218,7 @@ def _update_existing(results: list[RowResult]) -> None:
 def _enrol_and_assign(results: list[RowResult], new_ids: dict[int, int], cohort: Cohort,
                       now: dt.datetime) -> None:
     """Roles, enrolments and facilitator links, in bulk (no per-row queries)."""
-    from leans.models import CohortFacilitator
+    from leans.core.models import CohortFacilitator
 
     existing = {e.user_id: e for e in db.session.scalars(
         select(Enrolment).where(Enrolment.cohort_id == cohort.id))}

@@ -8,14 +8,14 @@ from flask_login import current_user
 from sqlalchemy import func, or_, select
 
 from leans.admin.accounts import change_roles, create_account, reset_password, set_active
+from leans.admin.blueprint import bp
 from leans.admin.forms import UserForm
-from leans.admin.views import bp
-from leans.audit import record
-from leans.auth.forms import EmptyForm
 from leans.auth.services import reauthenticated
-from leans.extensions import db
-from leans.mail import send_setup_link
-from leans.models import Role, User
+from leans.core.audit import record
+from leans.core.extensions import db
+from leans.core.forms import EmptyForm
+from leans.core.mail import send_setup_link
+from leans.core.models import Role, User
 
 PAGE = 50
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from flask import (
-    Blueprint,
     abort,
     current_app,
     flash,
@@ -19,25 +18,17 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from leans.admin import uploads
+from leans.admin.blueprint import bp
 from leans.admin.forms import CohortForm, ImportForm
 from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
-from leans.audit import record
-from leans.auth.forms import EmptyForm
-from leans.auth.permissions import role_required
-from leans.cohorts import all_cohorts
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.mail import send_setup_link
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole, utcnow
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """Every page here is for BKPP administrators."""
+from leans.core.audit import record
+from leans.core.cohorts import all_cohorts
+from leans.core.extensions import db
+from leans.core.forms import EmptyForm
+from leans.core.mail import send_setup_link
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole, utcnow
 
 
 def _cohort(slug: str) -> Cohort:

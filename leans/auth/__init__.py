@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
-from leans.extensions import db, login_manager
-from leans.models import User
+from leans.core.extensions import db, login_manager
+from leans.core.models import User
 
 #: Endpoints a user who must change their password may still reach.
 _ALLOWED_BEFORE_PASSWORD_CHANGE = {
@@ -42,6 +42,7 @@ def require_password_change():
 
 
 def init_app(app: Flask) -> None:
+    from leans.auth import cli
     from leans.auth.views import bp
 
     login_manager.init_app(app)
@@ -50,3 +51,4 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
     app.before_request(require_password_change)
+    cli.init_app(app)

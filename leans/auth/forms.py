@@ -11,10 +11,6 @@ from wtforms.validators import DataRequired, EqualTo, ValidationError
 from leans.auth.passwords import password_problems, verify_password
 
 
-class EmptyForm(FlaskForm):
-    """A bare form for POST-only buttons: it carries only the CSRF token."""
-
-
 class LoginForm(FlaskForm):
     login = StringField(_l("Username or email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])

@@ -11,10 +11,10 @@ from flask_login import login_user, logout_user
 from sqlalchemy import select
 
 from leans.auth.passwords import hash_password, verify_password
-from leans.extensions import db
-from leans.identity import mask_nip
-from leans.logs import client_address
-from leans.models import Role, User, find_user_by_login, utcnow
+from leans.core.extensions import db
+from leans.core.identity import mask_nip
+from leans.core.logs import client_address
+from leans.core.models import Role, User, find_user_by_login, utcnow
 
 log = logging.getLogger("leans.auth")
 

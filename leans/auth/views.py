@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from leans.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, SetupForm
+from leans.auth.forms import ChangePasswordForm, LoginForm, SetupForm
 from leans.auth.services import (
     authenticate,
     end_session,
@@ -16,19 +14,11 @@ from leans.auth.services import (
     start_session,
     user_for_setup_token,
 )
-from leans.extensions import db, limiter
+from leans.core.extensions import db, limiter
+from leans.core.forms import EmptyForm
+from leans.core.security import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def safe_next(target: str | None, default: str) -> str:
-    """Only follow redirects to paths on this site."""
-    if not target:
-        return default
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return default
-    return target
 
 
 def _login_limit() -> str:

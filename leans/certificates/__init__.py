@@ -11,7 +11,7 @@ def init_app(app: Flask) -> None:
     from leans.certificates.cli import group
     from leans.certificates.numbering import check_pattern
     from leans.certificates.views import bp
-    from leans.config import ConfigError
+    from leans.core.config import ConfigError
 
     try:
         check_pattern(app.config["LEANS_CERT_NUMBER_PATTERN"])

@@ -10,8 +10,8 @@ from sqlalchemy import select
 
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import issue_all
-from leans.extensions import db
-from leans.models import Cohort
+from leans.core.extensions import db
+from leans.core.models import Cohort
 
 group = AppGroup("certificates", help="Issue and export certificates.")
 

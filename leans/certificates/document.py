@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import segno
 from babel.dates import format_date
-from flask import current_app, render_template
+from flask import Flask, current_app, render_template
 from weasyprint import HTML
 
-from leans.identity import format_nip, pangkat_label
-from leans.models import Cohort, User
+from leans.core.identity import format_nip, pangkat_label
+from leans.core.models import Cohort, User
 
 FONTS = Path(__file__).parent / "fonts"
 TRAINING = ("Pelatihan Kepemimpinan LEANS (Leadership Education and Action Foundation for "
@@ -106,11 +106,10 @@ PART = 40
 _worker_app = None
 
 
-def _start_worker(config: dict) -> None:
+def _start_worker(app_factory: Callable[[dict], Flask], config: dict) -> None:
+    """Build this render process's app with the factory of the app that started it."""
     global _worker_app
-    from leans import create_app
-
-    _worker_app = create_app(config)
+    _worker_app = app_factory(config)
 
 
 def _render_chunk(items: list[dict]) -> list[bytes]:
@@ -131,7 +130,9 @@ class RenderPool:
         self.workers = workers
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-            initializer=_start_worker, initargs=(config,), max_tasks_per_child=RECYCLE_AFTER)
+            initializer=_start_worker,
+            initargs=(current_app.extensions["leans.app_factory"], config),
+            max_tasks_per_child=RECYCLE_AFTER)
 
     def render(self, items: Sequence[dict]) -> list[bytes]:
         """One chunk, split between the workers; PDFs in the items' order."""

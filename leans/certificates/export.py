@@ -15,9 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
 from leans.certificates.models import Certificate
-from leans.extensions import db
-from leans.models import Cohort, Enrolment
-from leans.spreadsheets import to_csv, to_xlsx
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment
+from leans.core.spreadsheets import to_csv, to_xlsx
 
 REGISTER_COLUMNS = ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
                     "Status", "Tanggal terbit"]

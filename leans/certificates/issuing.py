@@ -11,21 +11,21 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from leans.assessments.plan_models import ActionPlan
-from leans.audit import record
+from leans.assessments.plans.models import ActionPlan
 from leans.certificates.document import RenderPool, frozen_data, render, sha256
 from leans.certificates.eligibility import Eligibility, eligibility
 from leans.certificates.models import Certificate
 from leans.certificates.numbering import format_number, next_seq
 from leans.certificates.queries import valid_certificates
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.i18n import local_today
-from leans.models import Cohort, Enrolment, User, utcnow
-from leans.modules.cohort_report import cohort_report
+from leans.core.audit import record
+from leans.core.extensions import db
+from leans.core.i18n import local_today
+from leans.core.models import Cohort, Enrolment, User, utcnow
+from leans.modules.cohort_progress import cohort_report
 from leans.modules.facts import load_facts
 from leans.modules.progress import training_progress
-from leans.modules.services import training_modules
+from leans.modules.training import training_modules
 
 #: Certificates rendered per transaction in bulk issuance.
 CHUNK = 50

@@ -1,45 +1,27 @@
-"""Bulk work in the background: a Huey task queue (SQLite by default, Redis when
-LEANS_QUEUE_URL is set) runs issue-all and export jobs and records their progress."""
+"""Bulk work in the background: a Huey task queue (SQLite in the instance folder by default,
+Redis when LEANS_QUEUE_URL is set) runs issue-all and export jobs and records their
+progress.
+
+The queue is built by :func:`init_app` from the app's configuration and kept in
+``app.extensions["leans.jobs"]``; a task runs inside the app that built its queue, so the
+worker's app is the one ``leans worker`` was started with (no second factory call).
+"""
 
 from __future__ import annotations
 
-import os
+import signal
 from pathlib import Path
 
-from flask import Flask, current_app, has_app_context
-from huey import RedisHuey, SqliteHuey
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+from huey import Huey, RedisHuey, SqliteHuey
 
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import issue_all
 from leans.certificates.models import BulkJob
-from leans.config import PROJECT_ROOT
-from leans.extensions import db
-from leans.models import utcnow
-
-
-def _make_queue():
-    url = os.environ.get("LEANS_QUEUE_URL", "")
-    if url.startswith("redis"):
-        return RedisHuey("leans", url=url)
-    folder = Path(os.environ.get("LEANS_INSTANCE_PATH", PROJECT_ROOT / "instance"))
-    folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("leans", filename=str(folder / "queue.sqlite3"))
-
-
-queue = _make_queue()
-_worker_app: Flask | None = None
-
-
-def _app() -> Flask:
-    """The app to run a task in: the caller's (immediate mode) or one per worker."""
-    global _worker_app
-    if has_app_context():
-        return current_app._get_current_object()
-    if _worker_app is None:
-        from leans import create_app
-
-        _worker_app = create_app()
-    return _worker_app
+from leans.core.extensions import db
+from leans.core.models import utcnow
 
 
 def export_path(job: BulkJob) -> Path:
@@ -49,7 +31,8 @@ def export_path(job: BulkJob) -> Path:
 
 
 def run(job: BulkJob) -> None:
-    """Carry out a job, recording progress; a failure is recorded, never half-done."""
+    """Carry out a job, recording progress; a failure is recorded, never half-done.
+    Commits per chunk (the caller is the queue, not a view)."""
     def progress(done: int, total: int) -> None:
         job.done, job.total = done, total
         db.session.commit()
@@ -74,32 +57,70 @@ def run(job: BulkJob) -> None:
     db.session.commit()
 
 
-@queue.task()
-def run_job(job_id: int) -> None:
-    app = _app()
-    with app.app_context():
-        job = db.session.get(BulkJob, job_id)
-        if job is not None and job.status in ("queued", "failed"):
-            run(job)
+class JobQueue:
+    """One app's queue: enqueue a job, or consume jobs (threads of ``leans run``, or the
+    ``leans worker`` process)."""
+
+    def __init__(self, app: Flask) -> None:
+        self.huey = _make_huey(app)
+        self.huey.immediate = bool(app.config.get("LEANS_QUEUE_IMMEDIATE",
+                                                  app.config.get("TESTING")))
+
+        @self.huey.task(name="leans.run_job")
+        def run_job(job_id: int) -> None:
+            with app.app_context():
+                job = db.session.get(BulkJob, job_id)
+                if job is not None and job.status in ("queued", "failed"):
+                    run(job)
+
+        self._run_job = run_job
+
+    def enqueue(self, job: BulkJob) -> None:
+        self._run_job(job.id)
+
+    def consume(self, workers: int) -> None:
+        """Run jobs until stopped (``leans worker``)."""
+        self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
+
+    def start_in_threads(self, workers: int = 1) -> None:
+        """Run the consumer in daemon threads of this process (``leans run``)."""
+        consumer = self.huey.create_consumer(workers=workers, worker_type="thread",
+                                             periodic=False)
+        for _, thread in consumer.worker_threads:
+            thread.daemon = True
+        consumer.scheduler.daemon = True
+        consumer.start()
+        # Keep Ctrl+C and SIGTERM for the server, not the consumer's graceful shutdown.
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+
+
+def _make_huey(app: Flask) -> Huey:
+    url = app.config["LEANS_QUEUE_URL"]
+    if url.startswith("redis"):
+        return RedisHuey("leans", url=url)
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return SqliteHuey("leans", filename=str(folder / "queue.sqlite3"))
+
+
+def job_queue() -> JobQueue:
+    """The current app's queue."""
+    return current_app.extensions["leans.jobs"]
 
 
 def enqueue(job: BulkJob) -> None:
-    run_job(job.id)
+    job_queue().enqueue(job)
 
 
-def start_background_worker(workers: int = 1) -> None:
-    """Run the queue's consumer in daemon threads of this process (``leans run``)."""
-    import signal
-
-    consumer = queue.create_consumer(workers=workers, worker_type="thread", periodic=False)
-    for _, thread in consumer.worker_threads:
-        thread.daemon = True
-    consumer.scheduler.daemon = True
-    consumer.start()
-    # Keep Ctrl+C and SIGTERM for the server, not the consumer's graceful shutdown.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+@click.command("worker")
+@click.option("--workers", default=2, show_default=True, help="Worker threads.")
+@with_appcontext
+def worker_command(workers: int) -> None:
+    """Run background jobs (bulk certificates) for a production install."""
+    job_queue().consume(workers)
 
 
 def init_app(app: Flask) -> None:
-    queue.immediate = bool(app.config.get("LEANS_QUEUE_IMMEDIATE", app.config.get("TESTING")))
+    app.extensions["leans.jobs"] = JobQueue(app)
+    app.cli.add_command(worker_command)

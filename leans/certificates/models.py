@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from leans.extensions import UTCDateTime, db
-from leans.models import Cohort, Enrolment, User, utcnow
+from leans.core.extensions import UTCDateTime, db
+from leans.core.models import Cohort, Enrolment, User, utcnow
 
 
 class CertificateSequence(db.Model):

@@ -12,7 +12,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from leans.certificates.models import CertificateSequence
-from leans.extensions import db
+from leans.core.extensions import db
 
 
 class PatternError(ValueError):

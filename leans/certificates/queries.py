@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from leans.certificates.models import Certificate
-from leans.extensions import db
+from leans.core.extensions import db
 
 
 def valid_certificates(enrolment_ids: Iterable[int]) -> dict[int, Certificate]:

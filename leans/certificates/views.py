@@ -18,8 +18,6 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from leans.auth.forms import EmptyForm
-from leans.auth.permissions import role_required
 from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
 from leans.certificates.issuing import (
@@ -33,10 +31,11 @@ from leans.certificates.issuing import (
 )
 from leans.certificates.jobs import enqueue
 from leans.certificates.models import BulkJob, Certificate
-from leans.cohorts import get_cohort_or_404
-from leans.extensions import db, limiter
-from leans.identity import mask_nip
-from leans.models import Enrolment, Role
+from leans.core.extensions import db, limiter
+from leans.core.forms import EmptyForm
+from leans.core.identity import mask_nip
+from leans.core.models import Enrolment, Role
+from leans.core.permissions import can_download_certificate, get_cohort_or_404, role_required
 
 bp = Blueprint("certificates", __name__)
 
@@ -66,8 +65,7 @@ def download(certificate_id: int):
     certificate = db.session.get(Certificate, certificate_id)
     if certificate is None:
         abort(404)
-    owner = certificate.enrolment.user_id == current_user.id
-    if not owner and not current_user.has_role(Role.ADMIN):
+    if not can_download_certificate(current_user, certificate):
         abort(404)
     return Response(certificate.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"'})

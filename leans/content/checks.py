@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from leans.content.markdown import CALLOUTS, iter_links, parse
-from leans.content.model import Module, Problem
+from leans.content.model import Module
+from leans.content.problems import Problem
 
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp", ".svg"}
 SAFE_SCHEMES = {"http", "https", "mailto"}

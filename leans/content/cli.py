@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from leans.config import PROJECT_ROOT
 from leans.content.loader import load_catalogue
+from leans.core.config import PROJECT_ROOT
 
 
 @click.group("content")

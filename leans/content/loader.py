@@ -11,7 +11,8 @@ import frontmatter
 import yaml
 
 from leans.content.checks import check_body, check_prerequisites
-from leans.content.model import Catalogue, Lesson, Module, Problem
+from leans.content.model import Catalogue, Lesson, Module
+from leans.content.problems import Problem
 from leans.content.quiz import load_quiz
 from leans.content.rubric import load_rubrics
 

@@ -7,21 +7,11 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from leans.content.problems import Problem
+
 if TYPE_CHECKING:
     from leans.content.quiz import Quiz
     from leans.content.rubric import Rubric
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong in the content, reported as ``file:line: message``."""
-
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from leans.content.model import Problem
+from leans.content.problems import Problem
 from leans.content.yamlcheck import Checker as _Checker
 from leans.content.yamlcheck import LineLoader as _LineLoader
 

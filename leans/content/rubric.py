@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from leans.content.model import Problem
+from leans.content.problems import Problem
 from leans.content.yamlcheck import Checker, LineLoader
 
 _ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")

@@ -7,7 +7,7 @@ from typing import Any
 
 import yaml
 
-from leans.content.model import Problem
+from leans.content.problems import Problem
 
 
 class LineLoader(yaml.SafeLoader):

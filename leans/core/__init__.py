@@ -1,4 +1,7 @@
-"""Core pages: home, dashboard, language switch, health check, error pages."""
+"""The core every feature builds on: configuration, extensions, the core models (users,
+roles, cohorts, enrolments), permissions, audit, identity (NIP), i18n, logs, mail,
+spreadsheets, templating, and the site pages (home, cohort page, language switch, health
+check, error pages)."""
 
 from __future__ import annotations
 
@@ -8,11 +11,14 @@ from flask_wtf.csrf import CSRFError
 
 
 def init_app(app: Flask) -> None:
-    from leans.core import security
+    from leans.core import audit, backup, permissions, security, templating  # noqa: F401
     from leans.core.views import bp
 
+    templating.init_app(app)
+    permissions.init_app(app)
     app.register_blueprint(bp)
     security.init_app(app)
+    backup.init_app(app)
 
     for code in (403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page(code))

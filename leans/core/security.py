@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from urllib.parse import urlsplit
 
 from flask import Flask, Response, request
 from flask_login import current_user
 
-from leans.logs import client_address
+from leans.core.logs import client_address
 
 log = logging.getLogger("leans.security")
 
@@ -48,3 +49,13 @@ def log_refusal(code: int) -> None:
 
 def init_app(app: Flask) -> None:
     app.after_request(add_headers)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only follow redirects to paths on this site."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return default
+    return target

@@ -16,10 +16,11 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from leans.auth.forms import EmptyForm
-from leans.auth.views import safe_next
-from leans.cohorts import active_participants, can_manage_cohort, get_cohort_or_404
-from leans.extensions import db
+from leans.core.cohorts import active_participants
+from leans.core.extensions import db
+from leans.core.forms import EmptyForm
+from leans.core.permissions import can_manage_cohort, get_cohort_or_404
+from leans.core.security import safe_next
 
 bp = Blueprint("core", __name__)
 

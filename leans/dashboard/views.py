@@ -6,10 +6,10 @@ from flask import Blueprint, current_app, render_template
 from flask_login import current_user, login_required
 
 from leans.certificates.queries import valid_certificates
-from leans.cohorts import all_cohorts, facilitated_cohorts
 from leans.content import get_catalogue
-from leans.i18n import local_today
-from leans.models import Role
+from leans.core.cohorts import all_cohorts, facilitated_cohorts
+from leans.core.i18n import local_today
+from leans.core.models import Role
 from leans.modules.overview import participant_overview
 
 bp = Blueprint("dashboard", __name__)

@@ -10,13 +10,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import bindparam, literal, null, select, union_all
 
-from leans.assessments.models import QuizAttempt
-from leans.assessments.plan_models import ActionPlan
-from leans.assessments.plan_states import PlanState
-from leans.assessments.quizzes import post_test_passed_at
+from leans.assessments.plans.models import ActionPlan
+from leans.assessments.plans.states import PlanState
+from leans.assessments.quizzes.attempts import post_test_passed_at
+from leans.assessments.quizzes.models import QuizAttempt
 from leans.content.model import Catalogue
-from leans.extensions import UTCDateTime, db
-from leans.models import Enrolment
+from leans.core.extensions import UTCDateTime, db
+from leans.core.models import Enrolment
 from leans.modules.models import LessonCompletion
 from leans.modules.progress import ModuleFacts
 

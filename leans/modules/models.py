@@ -11,8 +11,8 @@ import datetime as dt
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from leans.extensions import UTCDateTime, db
-from leans.models import utcnow
+from leans.core.extensions import UTCDateTime, db
+from leans.core.models import utcnow
 
 
 class LessonCompletion(db.Model):

@@ -9,12 +9,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from leans.content.model import Catalogue, Lesson, Module
-from leans.extensions import db
-from leans.models import Cohort, Enrolment, User
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, User
 from leans.modules.facts import load_facts
 from leans.modules.ledger import JpSummary, credits, summarize
 from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
-from leans.modules.services import training_modules
+from leans.modules.training import training_modules
 
 
 @dataclass(frozen=True)

@@ -8,14 +8,14 @@ from flask import abort, url_for
 from sqlalchemy import and_, select
 from sqlalchemy.orm import joinedload
 
-from leans.cohorts import can_manage_cohort
 from leans.content import get_catalogue
 from leans.content.model import Lesson, Module
-from leans.extensions import db
-from leans.models import Cohort, Enrolment, User
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, User
+from leans.core.permissions import can_manage_cohort
 from leans.modules.facts import load_facts
 from leans.modules.progress import ModuleProgress, training_progress
-from leans.modules.services import training_modules
+from leans.modules.training import training_modules
 
 
 @dataclass

@@ -5,35 +5,23 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from leans.assessments.models import QuizAttempt
-from leans.assessments.quizzes import (
+from leans.assessments.quizzes.attempts import (
     QuizError,
-    QuizState,
-    attempts_of,
     start_attempt,
     submit_attempt,
 )
-from leans.assessments.scoring import score_attempt
-from leans.auth.forms import EmptyForm
-from leans.cohorts import can_manage_cohort
+from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.quizzes.scoring import score_attempt
 from leans.content.model import Module
-from leans.extensions import db
-from leans.models import utcnow
+from leans.core.extensions import db
+from leans.core.forms import EmptyForm
+from leans.core.models import utcnow
+from leans.core.permissions import can_answer_attempt, can_read_attempt
 from leans.modules.place import Place, cohort_place
-from leans.modules.progress import ModuleProgress, Status
+from leans.modules.quiz_state import quiz_state
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn/<cohort_slug>/<module_slug>/test")
 KINDS = ("pre", "post")
-
-
-def quiz_state(place: Place, module: Module, progress: ModuleProgress) -> QuizState:
-    """The reader's tests for a module (no attempts for staff previews)."""
-    attempts = attempts_of([place.enrolment.id], module.slug) if place.enrolment else []
-    return QuizState(module, attempts,
-                     lessons_done=progress.lessons_done == progress.lessons_total,
-                     started_reading=progress.lessons_done > 0,
-                     locked=progress.status is Status.LOCKED,
-                     closed=bool(place.cohort and place.cohort.closed))
 
 
 def _load(cohort_slug: str, module_slug: str, kind: str | None = None):
@@ -77,16 +65,14 @@ def start(cohort_slug: str, module_slug: str, kind: str):
 
 
 def _attempt_or_404(place: Place, module: Module, attempt_id: int) -> QuizAttempt:
-    """My own attempt; staff of the cohort may read submitted ones."""
+    """An attempt of this cohort's module that the user may read (their own; staff of the
+    cohort once submitted); 404 otherwise."""
     attempt = db.session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.module_slug != module.slug:
+    if (attempt is None or attempt.module_slug != module.slug or place.cohort is None
+            or attempt.enrolment.cohort_id != place.cohort.id
+            or not can_read_attempt(current_user, attempt)):
         abort(404)
-    if place.enrolment is not None and attempt.enrolment_id == place.enrolment.id:
-        return attempt
-    if (place.cohort and attempt.enrolment.cohort_id == place.cohort.id
-            and can_manage_cohort(current_user, place.cohort) and not attempt.is_open):
-        return attempt
-    abort(404)
+    return attempt
 
 
 @bp.route("/attempts/<int:attempt_id>", methods=["GET", "POST"])
@@ -95,7 +81,7 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
     """The questions of an open attempt, or the result of a submitted one."""
     place, module, state = _load(cohort_slug, module_slug)
     attempt = _attempt_or_404(place, module, attempt_id)
-    owner = place.enrolment is not None and attempt.enrolment_id == place.enrolment.id
+    owner = can_answer_attempt(current_user, attempt)
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)

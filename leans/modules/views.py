@@ -14,16 +14,16 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from leans.auth.forms import EmptyForm
-from leans.auth.permissions import role_required
 from leans.content import get_catalogue, get_store
 from leans.content.checks import IMAGE_SUFFIXES
-from leans.extensions import db
-from leans.models import Role
+from leans.core.extensions import db
+from leans.core.forms import EmptyForm
+from leans.core.models import Role
+from leans.core.permissions import can_change, role_required
 from leans.modules.place import Place, cohort_place, preview_place
 from leans.modules.progress import Status
-from leans.modules.quiz_views import quiz_state
-from leans.modules.services import mark_lesson_done
+from leans.modules.quiz_state import quiz_state
+from leans.modules.training import mark_lesson_done
 
 bp = Blueprint("modules", __name__)
 
@@ -104,7 +104,7 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
         abort(400)
     if place.preview:
         abort(403)
-    if place.cohort.closed:
+    if not can_change(place.cohort):
         flash(_("This cohort is closed: its records can be read but no longer changed."),
               "warning")
         return redirect(place.lesson_url(module.slug, lesson.slug))

@@ -10,9 +10,9 @@ import pytest
 from conftest import AuthActions, csrf_token, post_form
 from sqlalchemy import select
 
-from leans.audit import AuditEvent
-from leans.extensions import db
-from leans.models import Cohort, Enrolment, Role, User
+from leans.core.audit import AuditEvent
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, Role, User
 
 ADMIN_GETS = ["/admin/", "/admin/cohorts/new", "/admin/cohorts/k/edit", "/admin/cohorts/k/people",
               "/admin/cohorts/k/import", "/admin/users", "/admin/users/new", "/admin/reports",
@@ -196,7 +196,7 @@ def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch
         def send_message(self, message):
             sent.append(message)
 
-    monkeypatch.setattr("leans.mail.smtplib.SMTP", FakeSMTP)
+    monkeypatch.setattr("leans.core.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "LEANS_SMTP_HOST", "smtp.contoh.go.id")
     client = login(app, "admin")
     page = post_form(client, "/admin/users/new", {

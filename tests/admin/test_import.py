@@ -11,8 +11,8 @@ from conftest import post_form
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
-from leans.extensions import db
-from leans.models import Enrolment, Role, User
+from leans.core.extensions import db
+from leans.core.models import Enrolment, Role, User
 
 HEADER = "NIP,Nama,Pangkat/Golongan,Jabatan,Unit/OPD,Kecamatan,Desa,Email,Role"
 GOOD = [

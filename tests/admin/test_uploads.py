@@ -15,7 +15,7 @@ from conftest import AuthActions, csrf_token, post_form
 from openpyxl import Workbook
 
 from leans.admin import uploads
-from leans.models import Role
+from leans.core.models import Role
 
 LIST = "Nama;NIP;Unit\nSiti Nurhayati, S.E.;19860926 201505 2 001;Bappeda\n"
 
@@ -119,8 +119,8 @@ def confirm(client, token: str):
 def test_confirming_twice_imports_once(admin, imports_folder):
     from sqlalchemy import func, select
 
-    from leans.extensions import db
-    from leans.models import User
+    from leans.core.extensions import db
+    from leans.core.models import User
 
     token = preview_token(admin, b"Nama;Unit\nTanpa NIP Satu;Desa Kolong\n")
     path = imports_folder / token

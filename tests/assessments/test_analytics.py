@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from types import SimpleNamespace
 
-from leans.assessments.analytics import (
+from leans.assessments.quizzes.analytics import (
     counting_attempts,
     item_analysis,
     participant_scores,
     summarize,
 )
-from leans.assessments.quizzes import effective_attempt, post_test_passed_at
+from leans.assessments.quizzes.attempts import effective_attempt, post_test_passed_at
 
 T = dt.datetime(2026, 11, 1, tzinfo=dt.UTC)
 Q1 = {"id": "q1", "type": "single", "scoring": "exact", "text": "Satu",

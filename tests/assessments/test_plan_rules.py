@@ -6,16 +6,16 @@ import itertools
 
 import pytest
 
-from leans.assessments.grading import ThresholdError, parse_thresholds, predicate
-from leans.assessments.plan_content import diff, missing_fields, normalize
-from leans.assessments.plan_states import (
+from leans.assessments.plans.content import diff, missing_fields, normalize
+from leans.assessments.plans.scoring import ThresholdError, parse_thresholds, predicate
+from leans.assessments.plans.states import (
     TRANSITIONS,
     Action,
     PlanState,
     TransitionError,
     next_state,
 )
-from leans.config import load_config
+from leans.core.config import load_config
 
 ALLOWED = {
     (PlanState.DRAFT, Action.SUBMIT): PlanState.SUBMITTED,
@@ -65,7 +65,7 @@ def test_bad_ranges_are_refused(text):
 
 
 def test_weighted_score(app):
-    from leans.assessments.grading import weighted_score
+    from leans.assessments.plans.scoring import weighted_score
     from leans.content import get_catalogue
 
     rubric = get_catalogue().rubrics["rencana-aksi"]

@@ -10,10 +10,10 @@ from conftest import AuthActions, csrf_token, post_form
 from plankit import COMPLETE, grade_form, post_plan
 from sqlalchemy import func, select
 
-from leans.assessments.plan_models import ActionPlan, PlanReview, PlanVersion
-from leans.audit import AppendOnlyError, AuditEvent
-from leans.extensions import db
-from leans.models import Role
+from leans.assessments.plans.models import ActionPlan, PlanReview, PlanVersion
+from leans.core.audit import AppendOnlyError, AuditEvent
+from leans.core.extensions import db
+from leans.core.models import Role
 
 BEST = {"relevansi-data": 4, "kolaborasi-lintas-sektor": 4, "hasil-terukur": 4, "kelayakan": 4,
         "keberlanjutan": 4}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from quizkit import write_bank
 
-from leans.assessments.scoring import draw, score_attempt, score_question
+from leans.assessments.quizzes.scoring import draw, score_attempt, score_question
 from leans.content.quiz import load_quiz
 
 

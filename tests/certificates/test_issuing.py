@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 from leans.certificates import issuing
 from leans.certificates.issuing import candidates, issue_all, issue_batch
 from leans.certificates.models import BulkJob, Certificate
-from leans.extensions import db
-from leans.models import Cohort, Role
+from leans.core.extensions import db
+from leans.core.models import Cohort, Role
 
 LONG_NAME = "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si."
 

@@ -9,8 +9,8 @@ from click.testing import CliRunner
 from contentkit import lesson_meta, module_meta, small_tree, write_doc, write_module
 
 from leans.cli import main
-from leans.config import PROJECT_ROOT
 from leans.content.loader import load_catalogue
+from leans.core.config import PROJECT_ROOT
 
 
 def problems(root: Path) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from contentkit import small_tree
 
-from leans.config import PROJECT_ROOT
 from leans.content.loader import load_catalogue
+from leans.core.config import PROJECT_ROOT
 
 RUBRIC = """\
 ---

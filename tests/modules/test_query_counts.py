@@ -8,8 +8,8 @@ from conftest import AuthActions, count_queries
 
 from leans.auth.services import create_user
 from leans.content import get_catalogue
-from leans.extensions import db
-from leans.models import Cohort, CohortFacilitator, Enrolment, Role
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role
 from leans.modules.models import LessonCompletion
 
 T0 = dt.datetime(2026, 10, 6, tzinfo=dt.UTC)
@@ -66,7 +66,7 @@ def test_participant_dashboard_queries_do_not_grow(app):
 
 
 def test_summary_reports_agree_with_the_full_progress(app):
-    from leans.modules.cohort_report import cohort_report
+    from leans.modules.cohort_progress import cohort_report
 
     cohort = build_cohort("sama", participants=12, module_count=3)
     full = cohort_report(cohort, get_catalogue())

@@ -11,9 +11,9 @@ from contentkit import lesson_meta, module_meta, write_module
 from quizkit import write_bank
 from sqlalchemy import func, select
 
-from leans.assessments.models import QuizAttempt
-from leans.extensions import db
-from leans.models import Role
+from leans.assessments.quizzes.models import QuizAttempt
+from leans.core.extensions import db
+from leans.core.models import Role
 
 # With draw 5 and no shuffle the questions come in bank order: satu (single, right = 0),
 # dua (multiple partial, right = 0,1), tiga (multiple all-or-nothing, right = 0,1),
@@ -178,7 +178,7 @@ def test_the_draw_is_stored_and_an_open_attempt_is_resumed(quiz_app, people):
     assert start(client, "post") == url  # same open attempt, same questions
     assert re.findall(r"<legend>.*?</legend>", client.get(url).get_data(as_text=True),
                       re.S) == first
-    from leans.assessments.scoring import draw
+    from leans.assessments.quizzes.scoring import draw
     from leans.content.quiz import load_quiz
     attempt = db.session.scalar(select(QuizAttempt))
     bank, _ = load_quiz(quiz_app[1] / "quiz.yaml")

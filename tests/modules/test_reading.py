@@ -11,7 +11,7 @@ from quizkit import pass_post_test
 
 from leans import create_app
 from leans.content import ContentError
-from leans.models import Role
+from leans.core.models import Role
 
 MODULES = ["kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor"]
 

@@ -12,8 +12,8 @@ from openpyxl import load_workbook
 from quizkit import pass_post_test
 from sqlalchemy import func, select
 
-from leans.extensions import db
-from leans.models import Enrolment, Role
+from leans.core.extensions import db
+from leans.core.models import Enrolment, Role
 from leans.modules.models import LessonCompletion
 
 MODULES = ["kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro"]

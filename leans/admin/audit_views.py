@@ -1,0 +1,29 @@
+"""The audit trail: who did what to which record, newest first (administrators)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from leans.core.audit import AuditEvent
+from leans.core.extensions import db
+from leans.core.models import Role
+from leans.core.permissions import role_required
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.route("/audit")
+@role_required(Role.ADMIN)
+def trail():
+    """The audit trail, newest first; filter by what it concerns."""
+    query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(
+        AuditEvent.id.desc()).limit(500)
+    kind, object_id = request.args.get("type", ""), request.args.get("id", type=int)
+    if kind:
+        query = query.where(AuditEvent.object_type == kind)
+    if object_id:
+        query = query.where(AuditEvent.object_id == object_id)
+    return render_template("admin/audit.html", events=db.session.scalars(query).all(),
+                           kind=kind, object_id=object_id)

@@ -1,0 +1,43 @@
+"""Who may see and grade which action plan: load-and-check helpers."""
+
+from __future__ import annotations
+
+from flask import abort, current_app
+from sqlalchemy import select
+
+from leans.assessments.plans.models import ActionPlan
+from leans.assessments.plans.scoring import Threshold, parse_thresholds
+from leans.content import get_catalogue
+from leans.content.rubric import Rubric
+from leans.core.cohorts import active_enrolment
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, User
+from leans.core.permissions import can_grade, get_cohort_or_404
+
+
+def my_training(cohort_slug: str, user: User) -> tuple[Cohort, Enrolment]:
+    """The cohort and the user's own enrolment in it; 404 for anyone not enrolled."""
+    cohort = get_cohort_or_404(cohort_slug, for_user=user)
+    enrolment = active_enrolment(user, cohort)
+    if enrolment is None:
+        abort(404)
+    return cohort, enrolment
+
+
+def get_plan_for_grader_or_404(plan_id: int, user: User) -> ActionPlan:
+    plan = db.session.get(ActionPlan, plan_id)
+    if plan is None or not plan.versions or not can_grade(user, plan):
+        abort(404)
+    return plan
+
+
+def plan_rubric() -> Rubric:
+    return get_catalogue().rubrics[current_app.config["LEANS_PLAN_RUBRIC"]]
+
+
+def thresholds() -> list[Threshold]:
+    return parse_thresholds(current_app.config["LEANS_PREDICATE_THRESHOLDS"])
+
+
+def plan_of(enrolment: Enrolment) -> ActionPlan | None:
+    return db.session.scalar(select(ActionPlan).where(ActionPlan.enrolment_id == enrolment.id))

@@ -1,0 +1,231 @@
+"""The action plan workflow: drafts that are never lost, submission, rubric grading with
+revision rounds, grade changes with reasons, progress updates; every step audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+
+from leans.assessments.plans.content import missing_fields, normalize
+from leans.assessments.plans.models import ActionPlan, PlanReview, PlanUpdate, PlanVersion
+from leans.assessments.plans.scoring import Threshold, predicate, weighted_score
+from leans.assessments.plans.states import (
+    EDITABLE,
+    Action,
+    PlanState,
+    TransitionError,
+    next_state,
+)
+from leans.content.rubric import Rubric
+from leans.core.audit import record
+from leans.core.extensions import db
+from leans.core.models import Enrolment, User
+
+UPDATE_STATUSES = ("done", "in_progress", "blocked")
+MAX_NOTE = 2000
+
+
+class PlanError(Exception):
+    """A step that cannot be taken; the message says why and what to do."""
+
+
+class StaleDraft(PlanError):
+    """The draft was saved elsewhere (another tab) after this form was loaded."""
+
+
+class ConcurrentChange(PlanError):
+    """Another facilitator changed the plan after this form was loaded."""
+
+
+def get_or_create_plan(enrolment: Enrolment) -> ActionPlan:
+    plan = db.session.scalar(select(ActionPlan).where(ActionPlan.enrolment_id == enrolment.id))
+    if plan is None:
+        plan = ActionPlan(enrolment_id=enrolment.id, state=PlanState.DRAFT, draft=normalize({}),
+                          draft_version=0, state_version=1)
+        db.session.add(plan)
+        db.session.flush()
+    return plan
+
+
+def save_draft(plan: ActionPlan, content: dict, expected_version: int,
+               now: dt.datetime) -> ActionPlan:
+    """Store the working copy, unless it changed since the form was loaded."""
+    if plan.state not in EDITABLE:
+        raise PlanError(_("This plan has been submitted and cannot be edited now."))
+    result = db.session.execute(
+        update(ActionPlan)
+        .where(ActionPlan.id == plan.id, ActionPlan.draft_version == expected_version,
+               ActionPlan.state.in_([str(s) for s in EDITABLE]))
+        .values(draft=normalize(content), draft_version=ActionPlan.draft_version + 1,
+                draft_saved_at=now))
+    db.session.refresh(plan)
+    if result.rowcount != 1:
+        if plan.state not in EDITABLE:
+            raise PlanError(_("This plan has been submitted and cannot be edited now."))
+        raise StaleDraft(_("A newer version of this draft was saved at %(time)s (perhaps in "
+                           "another window). Your text was not saved: it is shown below so "
+                           "you can copy what you need, then reload the page.",
+                           time=plan.draft_saved_at.strftime("%H:%M:%S")
+                           if plan.draft_saved_at else "?"))
+    return plan
+
+
+def _ensure_fresh(plan: ActionPlan, expected_state_version: int | None) -> None:
+    """Refuse a form loaded before someone else changed the plan."""
+    if expected_state_version is not None and plan.state_version != expected_state_version:
+        raise ConcurrentChange(_("Someone else changed this plan after you opened it (for "
+                                 "example another facilitator saved a grade). Nothing was "
+                                 "overwritten; your input is shown below: check the current "
+                                 "state before saving again."))
+
+
+def _change_state(plan: ActionPlan, action: Action, expected_state_version: int | None,
+                  **values: object) -> PlanState:
+    """Move the plan along the workflow atomically; refuse if someone moved it first."""
+    _ensure_fresh(plan, expected_state_version)
+    try:
+        new_state = next_state(PlanState(plan.state), action)
+    except TransitionError:
+        raise PlanError(_("This step is not possible while the plan is in its current state; "
+                          "reload the page.")) from None
+    condition = [ActionPlan.id == plan.id, ActionPlan.state == plan.state]
+    if expected_state_version is not None:
+        condition.append(ActionPlan.state_version == expected_state_version)
+    result = db.session.execute(
+        update(ActionPlan).where(*condition)
+        .values(state=str(new_state), state_version=ActionPlan.state_version + 1, **values))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise ConcurrentChange(_("Someone else changed this plan after you opened it (for "
+                                 "example another facilitator saved a grade). Nothing was "
+                                 "overwritten; your input is shown below: check the current "
+                                 "state before saving again."))
+    db.session.refresh(plan)
+    return new_state
+
+
+def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
+           now: dt.datetime) -> PlanVersion:
+    """Save the typed text, check it is complete, and freeze it as the next version."""
+    save_draft(plan, content, expected_version, now)
+    problems = missing_fields(plan.draft)
+    if problems:
+        db.session.commit()  # the draft is kept even though it cannot be submitted yet
+        raise PlanError("\n".join(problems))
+    number = len(plan.versions) + 1
+    _change_state(plan, Action.SUBMIT, None, reviewer_id=None, review_started_at=None)
+    version = PlanVersion(plan_id=plan.id, number=number, content=plan.draft, submitted_at=now)
+    db.session.add(version)
+    db.session.flush()
+    record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
+    db.session.commit()
+    return version
+
+
+def start_review(plan: ActionPlan, grader: User, expected_state_version: int,
+                 now: dt.datetime) -> None:
+    _change_state(plan, Action.START_REVIEW, expected_state_version, reviewer_id=grader.id,
+                  review_started_at=now)
+    record(grader, "plan.review_started", "action_plan", plan.id, at=now,
+           version=plan.latest_version.number)
+    db.session.commit()
+
+
+def _checked_levels(rubric: Rubric, levels: Mapping[str, int | None]) -> dict[str, int]:
+    chosen = {}
+    missing = []
+    for criterion in rubric.criteria:
+        points = levels.get(criterion.id)
+        if points is None or criterion.level(points) is None:
+            missing.append(criterion.title)
+        else:
+            chosen[criterion.id] = points
+    if missing:
+        raise PlanError(_("Choose a level for every criterion: %(list)s.",
+                          list=", ".join(missing)))
+    return chosen
+
+
+def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Threshold], *,
+           decision: str, levels: Mapping[str, int | None], comments: Mapping[str, str],
+           overall_comment: str, expected_state_version: int, now: dt.datetime) -> PlanReview:
+    """Request a revision or approve with a grade; the score is computed here."""
+    _ensure_fresh(plan, expected_state_version)
+    action = {"request_revision": Action.REQUEST_REVISION, "approve": Action.APPROVE}.get(
+        decision)
+    if action is None:
+        raise PlanError(_("Choose a decision: request a revision or approve."))
+    chosen = _checked_levels(rubric, levels)
+    if action is Action.REQUEST_REVISION and not overall_comment.strip():
+        raise PlanError(_("Explain in the overall comment what the participant should revise."))
+    score = weighted_score(rubric, chosen)
+    label = predicate(score, thresholds)
+    extra = {"score": score, "predicate": label, "approved_at": now} \
+        if action is Action.APPROVE else {}
+    _change_state(plan, action, expected_state_version, **extra)
+    review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
+                        decision=str(action), rubric_slug=rubric.slug, levels=chosen,
+                        comments={k: v.strip() for k, v in comments.items() if v.strip()},
+                        overall_comment=overall_comment.strip(), score=score, predicate=label,
+                        created_at=now)
+    db.session.add(review)
+    record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
+           version=plan.latest_version.number, score=score, predicate=label)
+    db.session.commit()
+    return review
+
+
+def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Threshold],
+                 *, levels: Mapping[str, int | None], comments: Mapping[str, str],
+                 overall_comment: str, reason: str, expected_state_version: int,
+                 now: dt.datetime) -> PlanReview:
+    """Change a released grade; a reason is required and recorded."""
+    _ensure_fresh(plan, expected_state_version)
+    if not reason.strip():
+        raise PlanError(_("Give the reason for changing a released grade."))
+    chosen = _checked_levels(rubric, levels)
+    old = {"score": plan.score, "predicate": plan.predicate}
+    score = weighted_score(rubric, chosen)
+    label = predicate(score, thresholds)
+    _change_state(plan, Action.CHANGE_GRADE, expected_state_version, score=score,
+                  predicate=label)
+    review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
+                        decision=str(Action.CHANGE_GRADE), rubric_slug=rubric.slug,
+                        levels=chosen, comments={k: v.strip() for k, v in comments.items()
+                                                 if v.strip()},
+                        overall_comment=overall_comment.strip(), score=score, predicate=label,
+                        reason=reason.strip(), created_at=now)
+    db.session.add(review)
+    record(grader, "plan.grade_changed", "action_plan", plan.id, at=now, reason=reason.strip(),
+           old_score=old["score"], old_predicate=old["predicate"], score=score,
+           predicate=label)
+    db.session.commit()
+    return review
+
+
+def post_update(plan: ActionPlan, author: User, *, activity_index: int, status: str,
+                note: str, indicator_value: str, reported_on: dt.date,
+                today: dt.date) -> PlanUpdate:
+    """A dated progress report on one milestone of an approved plan."""
+    if plan.state != PlanState.APPROVED:
+        raise PlanError(_("Progress updates start once the plan is approved."))
+    activities = plan.latest_version.content.get("activities", [])
+    if not 0 <= activity_index < len(activities):
+        raise PlanError(_("Choose one of the plan's milestones."))
+    if status not in UPDATE_STATUSES:
+        raise PlanError(_("Choose a status: done, in progress or blocked."))
+    if reported_on > today:
+        raise PlanError(_("The date of an update cannot be in the future."))
+    if len(note) > MAX_NOTE:
+        raise PlanError(_("Keep the note under %(n)d characters.", n=MAX_NOTE))
+    row = activities[activity_index]
+    entry = PlanUpdate(plan_id=plan.id, activity_index=activity_index,
+                       activity_label=f"{row['activity']} — {row['milestone']}"[:300],
+                       status=status, note=note.strip(), indicator_value=indicator_value.strip(),
+                       reported_on=reported_on)
+    db.session.add(entry)
+    db.session.commit()
+    return entry

@@ -1,0 +1,191 @@
+"""Taking quizzes: who may take which test, starting attempts, submitting answers safely."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
+
+from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.quizzes.scoring import draw, score_attempt
+from leans.content.model import Module
+from leans.core.extensions import db
+from leans.core.models import Enrolment
+
+#: Seconds accepted after a time limit (the network of a slow phone).
+GRACE_SECONDS = 30
+_ANSWER_KEY = re.compile(r"^q(\d+)$")
+
+
+class QuizError(Exception):
+    """A submission or start that cannot be accepted; the message says why."""
+
+
+@dataclass(frozen=True)
+class QuizState:
+    """Everything the pages need to offer the right test at the right time."""
+
+    module: Module
+    attempts: Sequence[QuizAttempt]
+    lessons_done: bool
+    started_reading: bool
+    locked: bool
+    closed: bool
+
+    def of_kind(self, kind: str) -> list[QuizAttempt]:
+        return sorted((a for a in self.attempts if a.kind == kind), key=lambda a: a.number)
+
+    def open_attempt(self, kind: str) -> QuizAttempt | None:
+        return next((a for a in self.of_kind(kind) if a.is_open), None)
+
+    def submitted(self, kind: str) -> list[QuizAttempt]:
+        return [a for a in self.of_kind(kind) if not a.is_open]
+
+    @property
+    def pre_attempt(self) -> QuizAttempt | None:
+        submitted = self.submitted("pre")
+        return submitted[0] if submitted else None
+
+    @property
+    def pre_available(self) -> bool:
+        """One pre-test, before the material: until taken or until a lesson is done."""
+        return (self.module.quiz_for("pre") is not None and not self.submitted("pre")
+                and not self.started_reading and not self.locked and not self.closed)
+
+    @property
+    def attempts_left(self) -> int:
+        quiz = self.module.quiz_for("post")
+        return max(0, quiz.attempts - len(self.submitted("post"))) if quiz else 0
+
+    @property
+    def effective_post(self) -> QuizAttempt | None:
+        quiz = self.module.quiz_for("post")
+        return effective_attempt(self.submitted("post"), quiz.score_policy) if quiz else None
+
+    @property
+    def post_passed(self) -> bool:
+        return bool(self.effective_post and self.effective_post.passed)
+
+    @property
+    def post_available(self) -> bool:
+        """After the lessons, while attempts remain (open attempts are resumed)."""
+        if self.module.quiz_for("post") is None or self.locked or self.closed:
+            return False
+        return self.lessons_done and (self.attempts_left > 0 or self.open_attempt("post"))
+
+
+def effective_attempt(submitted: Sequence, policy: str):
+    """The attempt that counts: the best (earliest among equals) or the last one."""
+    if not submitted:
+        return None
+    if policy == "last":
+        return max(submitted, key=lambda a: a.number)
+    return max(submitted, key=lambda a: (a.score or 0, -a.number))
+
+
+def post_test_passed_at(submitted: Sequence, policy: str) -> dt.datetime | None:
+    """When the post-test rule became met: the first pass (best), or the last attempt if it
+    passed (last); None when not met."""
+    ordered = sorted(submitted, key=lambda a: a.number)
+    if policy == "last":
+        return ordered[-1].submitted_at if ordered and ordered[-1].passed else None
+    return next((a.submitted_at for a in ordered if a.passed), None)
+
+
+def attempts_of(enrolment_ids: Iterable[int], module_slug: str | None = None
+                ) -> list[QuizAttempt]:
+    query = select(QuizAttempt).where(QuizAttempt.enrolment_id.in_(list(enrolment_ids)))
+    if module_slug:
+        query = query.where(QuizAttempt.module_slug == module_slug)
+    return list(db.session.scalars(query.order_by(QuizAttempt.id)))
+
+
+def start_attempt(state: QuizState, enrolment: Enrolment, kind: str,
+                  now: dt.datetime) -> QuizAttempt:
+    """Resume the open attempt of this kind or draw a new one."""
+    current = state.open_attempt(kind)
+    if current is not None:
+        if current.expires_at and now > current.expires_at + dt.timedelta(seconds=GRACE_SECONDS):
+            _close_expired(current, now)
+        else:
+            return current
+    available = state.pre_available if kind == "pre" else state.post_available
+    if not available:
+        raise QuizError(_("This test is not available to you now."))
+    quiz = state.module.quiz_for(kind)
+    seed = secrets.randbits(62)
+    attempt = QuizAttempt(
+        enrolment_id=enrolment.id, module_slug=state.module.slug, kind=kind,
+        number=len(state.of_kind(kind)) + 1, seed=seed, bank_version=quiz.version,
+        questions=draw(quiz, seed), pass_mark=quiz.pass_mark, started_at=now,
+        expires_at=now + dt.timedelta(minutes=quiz.time_limit_minutes)
+        if quiz.time_limit_minutes else None)
+    try:
+        with db.session.begin_nested():
+            db.session.add(attempt)
+    except IntegrityError:  # started twice at once (two tabs): the other one won
+        raise QuizError(_("This test was just started in another window; reload the page."))\
+            from None
+    return attempt
+
+
+def _close_expired(attempt: QuizAttempt, now: dt.datetime) -> None:
+    db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                  QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=now, expired=True, score=0.0, passed=False, answers={}))
+    db.session.refresh(attempt)
+
+
+def parse_answers(questions: Sequence[dict], form: Mapping[str, list[str]]
+                  ) -> dict[str, list[int]]:
+    """Read ``q<position>`` fields; anything that does not fit the drawn questions is refused."""
+    answers: dict[str, list[int]] = {}
+    for key, values in form.items():
+        match = _ANSWER_KEY.match(key)
+        if not match:
+            continue
+        position = int(match.group(1))
+        if position >= len(questions):
+            raise QuizError(_("The form contains answers to questions that are not in this "
+                              "attempt. Reload the test and answer again."))
+        options = len(questions[position]["options"])
+        try:
+            chosen = sorted({int(value) for value in values})
+        except ValueError:
+            raise QuizError(_("An answer in the form is not valid.")) from None
+        if any(not 0 <= c < options for c in chosen) or (
+                questions[position]["type"] != "multiple" and len(chosen) > 1):
+            raise QuizError(_("An answer in the form is not valid."))
+        answers[str(position)] = chosen
+    return answers
+
+
+def submit_attempt(attempt: QuizAttempt, form: Mapping[str, list[str]],
+                   now: dt.datetime) -> QuizAttempt:
+    """Score a submission exactly once; replays, late and tampered forms are refused."""
+    if not attempt.is_open:
+        raise QuizError(_("This attempt was already submitted; its result stands."))
+    if attempt.expires_at and now > attempt.expires_at + dt.timedelta(seconds=GRACE_SECONDS):
+        _close_expired(attempt, now)
+        db.session.commit()
+        raise QuizError(_("The time limit had passed: this attempt was closed without a score."))
+    answers = parse_answers(attempt.questions, form)
+    percent, _points = score_attempt(attempt.questions, answers)
+    result = db.session.execute(
+        update(QuizAttempt).where(QuizAttempt.id == attempt.id,
+                                  QuizAttempt.submitted_at.is_(None))
+        .values(submitted_at=now, answers=answers, score=percent,
+                passed=percent >= attempt.pass_mark))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise QuizError(_("This attempt was already submitted; its result stands."))
+    db.session.commit()
+    db.session.refresh(attempt)
+    return attempt

@@ -1,0 +1,55 @@
+"""Which cohorts a user belongs to, and who is in a cohort: queries. Who may see or do what
+is decided in ``leans.core.permissions``."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User
+
+
+def facilitated_cohorts(user: User) -> list[Cohort]:
+    """Cohorts the user facilitates, newest first."""
+    return list(db.session.scalars(
+        select(Cohort).join(CohortFacilitator)
+        .where(CohortFacilitator.user_id == user.id)
+        .order_by(Cohort.starts_on.desc())
+    ))
+
+
+def all_cohorts() -> list[Cohort]:
+    return list(db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc())))
+
+
+def staff_cohorts(user: User) -> list[Cohort]:
+    """The cohorts a facilitator or admin works on: all for admins, else those facilitated."""
+    return all_cohorts() if user.has_role(Role.ADMIN) else facilitated_cohorts(user)
+
+
+def is_enrolled(user: User, cohort: Cohort) -> bool:
+    return active_enrolment(user, cohort) is not None
+
+
+def is_facilitator_of(user: User, cohort: Cohort) -> bool:
+    return db.session.scalar(
+        select(CohortFacilitator.id).where(
+            CohortFacilitator.user_id == user.id, CohortFacilitator.cohort_id == cohort.id
+        )
+    ) is not None
+
+
+def active_participants(cohort: Cohort) -> list[User]:
+    """Enrolled participants of a cohort, by name."""
+    return list(db.session.scalars(
+        select(User).join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))
+        .order_by(User.full_name)
+    ))
+
+
+def active_enrolment(user: User, cohort: Cohort) -> Enrolment | None:
+    """The user's current enrolment in the cohort, if any."""
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.user_id == user.id, Enrolment.cohort_id == cohort.id,
+        Enrolment.unenrolled_at.is_(None)))

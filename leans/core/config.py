@@ -1,0 +1,155 @@
+"""Configuration: defaults for local use, environment variables for production.
+
+Every setting that an operator may change is read from a ``LEANS_*`` environment variable.
+Facts the domain marks as unconfirmed (JP length, predicate ranges, numbering pattern) live here,
+not in code.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+
+#: Secret keys that must never be accepted in production.
+WEAK_SECRET_KEYS = {"", "dev", "changeme", "change-me", "secret", "leans", "development"}
+MIN_SECRET_KEY_LENGTH = 32
+
+
+class ConfigError(RuntimeError):
+    """The configuration cannot be used; the message says how to fix it."""
+
+
+def _int(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from exc
+
+
+def database_url(raw: str) -> str:
+    """Normalise a database URL so that PostgreSQL always uses the psycopg 3 driver."""
+    if raw.startswith("postgres://"):
+        raw = "postgresql://" + raw[len("postgres://"):]
+    if raw.startswith("postgresql://"):
+        raw = "postgresql+psycopg://" + raw[len("postgresql://"):]
+    return raw
+
+
+def load_config(env: Mapping[str, str] | None = None, instance_path: str | None = None) -> dict:
+    """Build the configuration mapping from environment variables."""
+    env = os.environ if env is None else env
+    environment = env.get("LEANS_ENV", "development").strip().lower()
+    instance = Path(instance_path or PROJECT_ROOT / "instance")
+    default_db = f"sqlite:///{instance / 'leans.sqlite3'}"
+    production = environment == "production"
+    return {
+        "LEANS_ENV": environment,
+        "SECRET_KEY": env.get("LEANS_SECRET_KEY", ""),
+        "SQLALCHEMY_DATABASE_URI": database_url(env.get("LEANS_DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "LEANS_CONTENT_DIR": env.get("LEANS_CONTENT_DIR", str(PROJECT_ROOT / "content")),
+        "LEANS_CONTENT_RELOAD_SECONDS": _int(env, "LEANS_CONTENT_RELOAD_SECONDS", 2),
+        #: Reverse proxies in front of the app whose X-Forwarded-* headers are trusted (the
+        #: client's address for rate limits and logs, https for secure links and HSTS).
+        "LEANS_PROXY_COUNT": _int(env, "LEANS_PROXY_COUNT", 0),
+        "LEANS_LOG_LEVEL": env.get("LEANS_LOG_LEVEL", "INFO").upper(),
+        "LEANS_BASE_URL": env.get("LEANS_BASE_URL", "http://127.0.0.1:5000"),
+        # Training hours: one JP is commonly 45 minutes (unconfirmed, so configurable).
+        "LEANS_JP_MINUTES": _int(env, "LEANS_JP_MINUTES", 45),
+        "LEANS_JP_ANNUAL_TARGET": _int(env, "LEANS_JP_ANNUAL_TARGET", 20),
+        # Shown on certificates.
+        "LEANS_ISSUER_GOVERNMENT": env.get(
+            "LEANS_ISSUER_GOVERNMENT", "Pemerintah Kabupaten Bojonegoro"),
+        "LEANS_ISSUER_AGENCY": env.get(
+            "LEANS_ISSUER_AGENCY", "Badan Kepegawaian, Pendidikan dan Pelatihan"),
+        "LEANS_ISSUE_PLACE": env.get("LEANS_ISSUE_PLACE", "Bojonegoro"),
+        "LEANS_SIGNATORY_TITLE": env.get(
+            "LEANS_SIGNATORY_TITLE", "Kepala BKPP Kabupaten Bojonegoro"),
+        "LEANS_SIGNATORY_NAME": env.get("LEANS_SIGNATORY_NAME", ""),
+        "LEANS_SIGNATORY_NIP": env.get("LEANS_SIGNATORY_NIP", ""),
+        "LEANS_CERT_NUMBER_PATTERN": env.get(
+            "LEANS_CERT_NUMBER_PATTERN", "{seq:03d}/LEANS/BKPP/{year}"),
+        # Qualification predicates: lowest score (exclusive) for each, highest first.
+        "LEANS_PREDICATE_THRESHOLDS": env.get(
+            "LEANS_PREDICATE_THRESHOLDS",
+            "Sangat Memuaskan>90;Memuaskan>80;Cukup Memuaskan>70;Kurang Memuaskan>60;"
+            "Tidak Memuaskan>=0"),
+        #: The rubric (content/rubrics/<slug>.md) facilitators grade action plans with.
+        "LEANS_PLAN_RUBRIC": env.get("LEANS_PLAN_RUBRIC", "rencana-aksi"),
+        #: Days without a progress update after which an approved plan counts as stalled.
+        "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
+        #: Background jobs (bulk certificates): a Redis URL shared by app servers and
+        #: ``leans worker``; empty for a SQLite queue in the instance folder (one server).
+        "LEANS_QUEUE_URL": env.get("LEANS_QUEUE_URL", ""),
+        #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
+        "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
+                                         None if production else "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
+        "LEANS_LOGIN_RATE_LIMIT": env.get("LEANS_LOGIN_RATE_LIMIT", "10 per minute"),
+        #: Email (optional): without LEANS_SMTP_HOST, setup links are only shown to the admin.
+        "LEANS_SMTP_HOST": env.get("LEANS_SMTP_HOST", ""),
+        "LEANS_SMTP_PORT": _int(env, "LEANS_SMTP_PORT", 587),
+        "LEANS_SMTP_USER": env.get("LEANS_SMTP_USER", ""),
+        "LEANS_SMTP_PASSWORD": env.get("LEANS_SMTP_PASSWORD", ""),
+        "LEANS_SMTP_STARTTLS": env.get("LEANS_SMTP_STARTTLS", "1") not in ("0", "false", "no"),
+        "LEANS_SMTP_FROM": env.get("LEANS_SMTP_FROM", "LEANS LMS <no-reply@localhost>"),
+        # Languages: Bahasa Indonesia first.
+        "LANGUAGES": ("id", "en"),
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": env.get("LEANS_TIMEZONE", "Asia/Jakarta"),
+        # Sessions: signed cookies, idle timeout, hardened flags.
+        "PERMANENT_SESSION_LIFETIME": 60 * _int(env, "LEANS_SESSION_IDLE_MINUTES", 60),
+        "SESSION_REFRESH_EACH_REQUEST": True,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SECURE": production,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "PASSWORD_HASH_METHOD": env.get("LEANS_PASSWORD_HASH_METHOD", "scrypt"),
+        "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    }
+
+
+def check_production(config: Mapping[str, Any]) -> None:
+    """Refuse to run in production with a missing or weak secret key, or with rate limits
+    whose storage nobody chose (per-process memory silently multiplies every limit by the
+    number of workers)."""
+    if config.get("LEANS_ENV") != "production":
+        return
+    key = config.get("SECRET_KEY") or ""
+    if key.lower() in WEAK_SECRET_KEYS or len(key) < MIN_SECRET_KEY_LENGTH:
+        raise ConfigError(
+            "LEANS_SECRET_KEY is missing or too weak for production: it signs every session "
+            f"cookie, so it must be a random value of at least {MIN_SECRET_KEY_LENGTH} "
+            "characters. Generate one with: python -c 'import secrets; "
+            "print(secrets.token_hex(32))' and set it in the environment."
+        )
+    if not config.get("RATELIMIT_STORAGE_URI"):
+        raise ConfigError(
+            "LEANS_RATELIMIT_STORAGE_URL is required in production: set it to the Redis that "
+            "all app servers share (redis://host:6379/0), so the login and verification "
+            "limits count every worker's requests together. A single-process install may "
+            "set memory:// on purpose."
+        )
+
+
+def local_secret_key(instance_path: str) -> str:
+    """A random key kept in the instance folder, so local sessions survive restarts."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key

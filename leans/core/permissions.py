@@ -1,0 +1,144 @@
+"""Who may do what: every permission question of LEANS answered in this one module.
+
+Named predicates (``can_*``) take the user and the object and return a bool; views call
+them, and templates call the same functions (registered as template globals by
+:func:`init_app`). Load-and-check helpers (``*_or_404``) answer 404 for objects a user may
+not see, so identifiers reveal nothing. ``role_required`` is the one role decorator.
+
+The predicates read the objects' attributes only (``plan.enrolment.cohort``), so core needs
+no import of the features whose objects it judges.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, Protocol
+
+from flask import Flask, abort
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from leans.core.cohorts import is_enrolled, is_facilitator_of
+from leans.core.extensions import db
+from leans.core.models import Cohort, Enrolment, Role, User
+
+
+class EnrolmentRecord(Protocol):
+    """Anything that belongs to one enrolment: a quiz attempt, an action plan, a
+    certificate."""
+
+    enrolment: Enrolment
+
+
+class Attempt(EnrolmentRecord, Protocol):
+    @property
+    def is_open(self) -> bool: ...
+
+
+def role_required(*roles: Role) -> Callable:
+    """Require a logged-in user holding at least one of ``roles`` (403 otherwise)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.roles & set(roles):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+# Cohorts ------------------------------------------------------------------------------------
+def can_view_cohort(user: User, cohort: Cohort) -> bool:
+    """Admins see every cohort; facilitators their own; participants the one they are in."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    if user.has_role(Role.FACILITATOR) and is_facilitator_of(user, cohort):
+        return True
+    return user.has_role(Role.PARTICIPANT) and is_enrolled(user, cohort)
+
+
+def can_manage_cohort(user: User, cohort: Cohort) -> bool:
+    """Facilitators of the cohort and admins may see its participants' work."""
+    if not user.is_authenticated:
+        return False
+    if user.has_role(Role.ADMIN):
+        return True
+    return user.has_role(Role.FACILITATOR) and is_facilitator_of(user, cohort)
+
+
+def can_administer(user: User) -> bool:
+    """BKPP administrators: cohorts, imports, accounts, certificates, reports."""
+    return user.is_authenticated and user.has_role(Role.ADMIN)
+
+
+def is_staff(user: User) -> bool:
+    """Facilitators and admins: the grading queue, the tracker, cohort reports."""
+    return user.is_authenticated and bool(user.roles & {Role.FACILITATOR, Role.ADMIN})
+
+
+def can_change(cohort: Cohort | None) -> bool:
+    """Whether participants' records in the cohort may still change: a closed cohort is
+    read-only (everything stays readable)."""
+    return cohort is not None and not cohort.closed
+
+
+# Participants' records -------------------------------------------------------------------
+def owns(user: User, record: EnrolmentRecord) -> bool:
+    """The record is the user's own (their enrolment)."""
+    return user.is_authenticated and record.enrolment.user_id == user.id
+
+
+def can_grade(user: User, plan: EnrolmentRecord) -> bool:
+    """Facilitators of the plan's cohort, and admins; never one's own plan."""
+    return can_manage_cohort(user, plan.enrolment.cohort) and not owns(user, plan)
+
+
+def can_read_attempt(user: User, attempt: Attempt) -> bool:
+    """The participant's own attempt; staff of the cohort once it is submitted."""
+    if owns(user, attempt):
+        return True
+    return not attempt.is_open and can_manage_cohort(user, attempt.enrolment.cohort)
+
+
+def can_answer_attempt(user: User, attempt: Attempt) -> bool:
+    """Only the participant answers their own attempt (staff may read, never answer)."""
+    return owns(user, attempt)
+
+
+def can_download_certificate(user: User, certificate: EnrolmentRecord) -> bool:
+    """The holder and BKPP administrators."""
+    return owns(user, certificate) or can_administer(user)
+
+
+# Load and check ------------------------------------------------------------------------------
+def get_cohort_or_404(slug: str, for_user: User) -> Cohort:
+    """Load a cohort the user may see; 404 for others, so slugs reveal nothing."""
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    if cohort is None or not can_view_cohort(for_user, cohort):
+        abort(404)
+    return cohort
+
+
+def get_managed_cohort_or_404(slug: str, for_user: User) -> Cohort:
+    """A cohort the user facilitates or administers: 404 when they may not see it, 403 for
+    its own participants."""
+    cohort = get_cohort_or_404(slug, for_user=for_user)
+    if not can_manage_cohort(for_user, cohort):
+        abort(403)
+    return cohort
+
+
+def init_app(app: Flask) -> None:
+    """Templates ask the same questions as views."""
+    app.jinja_env.globals.update(
+        can_view_cohort=can_view_cohort, can_manage_cohort=can_manage_cohort,
+        can_administer=can_administer, is_staff=is_staff, can_change=can_change,
+        can_grade=can_grade, can_read_attempt=can_read_attempt,
+        can_answer_attempt=can_answer_attempt, can_download_certificate=can_download_certificate)

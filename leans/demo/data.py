@@ -1,0 +1,342 @@
+"""``leans demo``: a realistic, idempotent demo data set.
+
+Every person here is fictional; units and villages are real places of Kabupaten Bojonegoro.
+Running it twice gives the same data: records are matched by username and cohort slug.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from dataclasses import dataclass
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.quizzes.scoring import draw, score_attempt
+from leans.auth.services import create_user
+from leans.certificates.issuing import candidates, issue_batch
+from leans.content import get_catalogue
+from leans.content.model import Module
+from leans.core.extensions import db
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
+from leans.demo.plans import load_demo_plans
+from leans.modules.models import LessonCompletion
+from leans.modules.training import training_modules
+
+DEMO_PASSWORD = "leans-demo-2026"  # noqa: S105 - printed for the demo on purpose
+DEMO_COHORT_SLUG = "angkatan-1"
+DEMO_MODULES = [
+    "kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor",
+    "kemandirian-profesionalisme-asn", "berorientasi-hasil-dan-dampak", "keberlanjutan-program",
+    "menyusun-rencana-aksi",
+]
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    full_name: str
+    roles: tuple[Role, ...]
+    unit: str
+    unit_type: UnitType | None
+    jabatan: str
+    nip: str | None = None
+    ni_pppk: str | None = None
+    golongan: str | None = None
+    kecamatan: str | None = None
+    desa: str | None = None
+    email: str | None = None
+
+
+P, F, A = (Role.PARTICIPANT,), (Role.FACILITATOR,), (Role.ADMIN,)
+OPD, KEC, DESA = UnitType.OPD, UnitType.KECAMATAN, UnitType.DESA
+
+PEOPLE: list[DemoPerson] = [
+    DemoPerson("admin", "Anisa Rahmawati, S.Kom.", A, "BKPP Kabupaten Bojonegoro", OPD,
+               "Pranata Komputer Ahli Muda", nip="199003142015032002", golongan="III/b",
+               email="admin@leans.example"),
+    DemoPerson("retno", "Dr. Hj. Retno Wulandari, M.Si.", F, "BKPP Kabupaten Bojonegoro", OPD,
+               "Widyaiswara Ahli Madya", nip="197504212000122003", golongan="IV/b",
+               email="retno@leans.example"),
+    DemoPerson("bambang", "Bambang Irawan, S.Sos., M.AP.", F, "BKPP Kabupaten Bojonegoro", OPD,
+               "Widyaiswara Ahli Muda", nip="198107152006041005", golongan="III/d"),
+    DemoPerson("fauzi", "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si.", P, "Dinas Sosial", OPD,
+               "Kepala Bidang Perlindungan dan Jaminan Sosial", nip="197812052003121004",
+               golongan="IV/a", email="fauzi@leans.example"),
+    DemoPerson("siti", "Siti Nurhayati, S.E., M.M.", P, "Badan Perencanaan Pembangunan Daerah",
+               OPD, "Perencana Ahli Muda", nip="198609262015052001", golongan="III/c"),
+    DemoPerson("budi", "Budi Santoso, S.Pt.", P, "Dinas Peternakan dan Perikanan", OPD,
+               "Penyuluh Pertanian Ahli Pertama", nip="199201102019031007", golongan="III/b"),
+    DemoPerson("endang", "Ir. Endang Sulistyowati, M.P.", P,
+               "Dinas Ketahanan Pangan dan Pertanian", OPD, "Kepala Seksi Penyuluhan",
+               nip="197709232005012006", golongan="III/d"),
+    DemoPerson("rina", "dr. Rina Kartikasari", P, "Dinas Kesehatan", OPD,
+               "Dokter Ahli Muda", nip="198805172014022001", golongan="III/c"),
+    DemoPerson("arif", "Moh. Arif Hidayat, S.Kom.", P,
+               "Dinas Kependudukan dan Pencatatan Sipil", OPD, "Pranata Komputer Ahli Pertama",
+               nip="199407302020121003", golongan="III/a"),
+    DemoPerson("lilik", "Hj. Lilik Maslikah, S.Pd., M.Pd.", P, "Dinas Pendidikan", OPD,
+               "Kepala Seksi Kurikulum", nip="198003082006042008", golongan="III/d"),
+    DemoPerson("agus", "Agus Priyanto, S.STP., M.Si.", P,
+               "Dinas Pemberdayaan Masyarakat dan Desa", OPD, "Kepala Bidang Pemberdayaan",
+               nip="198112122001121002", golongan="IV/a"),
+    DemoPerson("dwi", "Dwi Wahyuningsih, S.E.", P,
+               "Dinas Perdagangan, Koperasi dan Usaha Mikro", OPD, "Analis Usaha Mikro",
+               nip="199011042017082001", golongan="III/a"),
+    DemoPerson("yusuf", "Yusuf Efendi, A.Md.", P,
+               "Dinas Perumahan, Kawasan Permukiman dan Cipta Karya", OPD,
+               "Pengelola Data Rumah Tidak Layak Huni", nip="199306182015031001",
+               golongan="II/d"),
+    DemoPerson("fitri", "Fitri Handayani, S.Psi.", P,
+               "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", OPD,
+               "Penyuluh Sosial Ahli Pertama (PPPK)", ni_pppk="199502142023212011"),
+    DemoPerson("sugeng", "Drs. Sugeng Riyadi, M.M.", P, "Kecamatan Kedungadem", KEC,
+               "Sekretaris Kecamatan", nip="197106111998031005", golongan="IV/a",
+               kecamatan="Kedungadem"),
+    DemoPerson("kholis", "Nur Kholis, S.Sos.", P, "Kecamatan Ngasem", KEC,
+               "Kepala Seksi Kesejahteraan Sosial", nip="198402272009011003",
+               golongan="III/c", kecamatan="Ngasem"),
+    DemoPerson("wahyu", "Wahyu Setiawan, S.IP.", P, "Kecamatan Ngraho", KEC,
+               "Kepala Seksi Pemberdayaan Masyarakat", nip="198708092011011002",
+               golongan="III/b", kecamatan="Ngraho"),
+    DemoPerson("sutrisno", "Sutrisno", P, "Pemerintah Desa Tondomulo", DESA, "Kepala Desa",
+               kecamatan="Kedungadem", desa="Tondomulo"),
+    DemoPerson("wahyuni", "Sri Wahyuni", P, "Pemerintah Desa Tondomulo", DESA,
+               "Kader Posyandu", kecamatan="Kedungadem", desa="Tondomulo"),
+    DemoPerson("mulyono", "Mulyono", P, "Pemerintah Desa Kolong", DESA, "Sekretaris Desa",
+               kecamatan="Ngasem", desa="Kolong"),
+    DemoPerson("umi", "Umi Kulsum", P, "Pemerintah Desa Kolong", DESA, "Ketua TP PKK Desa",
+               kecamatan="Ngasem", desa="Kolong"),
+    DemoPerson("suparno", "Suparno, S.Pd.", P, "Pemerintah Desa Nganti", DESA, "Kepala Desa",
+               kecamatan="Ngraho", desa="Nganti"),
+    DemoPerson("tutik", "Tutik Rahayu", P, "Pemerintah Desa Nganti", DESA, "Kader PKK",
+               kecamatan="Ngraho", desa="Nganti"),
+]
+
+
+def _upsert_person(person: DemoPerson) -> User:
+    fields = {
+        "full_name": person.full_name, "unit": person.unit, "unit_type": person.unit_type,
+        "jabatan": person.jabatan, "nip": person.nip, "ni_pppk": person.ni_pppk,
+        "golongan": person.golongan, "kecamatan": person.kecamatan, "desa": person.desa,
+        "email": person.email,
+    }
+    user = db.session.scalar(select(User).where(User.username == person.username))
+    if user is None:
+        return create_user(username=person.username, password=DEMO_PASSWORD,
+                           roles=set(person.roles), **fields)
+    for name, value in fields.items():
+        setattr(user, name, value)
+    user.set_roles(set(person.roles))
+    user.active = True
+    return user
+
+
+#: The next cohort, planned: enrolled, nothing started yet (shows admin and reports).
+NEXT_COHORT = ("angkatan-2", "LEANS Angkatan II", dt.date(2027, 2, 1), dt.date(2027, 4, 30))
+NEXT_PEOPLE: list[DemoPerson] = [
+    DemoPerson("rahmat", "Rahmat Hidayat, S.T.", P, "Dinas Pekerjaan Umum Sumber Daya Air",
+               OPD, "Teknik Pengairan Ahli Muda", nip="198803212012121002", golongan="III/c"),
+    DemoPerson("nurul", "Nurul Aini, S.KM.", P, "Dinas Kesehatan", OPD,
+               "Penyuluh Kesehatan Masyarakat", nip="199107072019022003", golongan="III/a"),
+    DemoPerson("slamet", "Slamet Riyadi", P, "Pemerintah Desa Kolong", DESA, "Kepala Dusun",
+               kecamatan="Ngasem", desa="Kolong"),
+]
+
+
+def _upsert_cohort(slug: str = DEMO_COHORT_SLUG, name: str = "LEANS Angkatan I",
+                   starts: dt.date = dt.date(2026, 10, 5),
+                   ends: dt.date = dt.date(2026, 12, 18)) -> Cohort:
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
+    if cohort is None:
+        cohort = Cohort(slug=slug)
+        db.session.add(cohort)
+    cohort.name = name
+    cohort.starts_on = starts
+    cohort.ends_on = ends
+    cohort.place = "Aula BKPP Kabupaten Bojonegoro"
+    cohort.closed = False
+    if cohort.module_slugs != DEMO_MODULES:
+        cohort.set_modules(DEMO_MODULES)
+    return cohort
+
+
+def _link(cohort: Cohort, users: list[User]) -> None:
+    db.session.flush()
+    facilitators = {row.user_id for row in cohort.facilitator_rows}
+    enrolled = {row.user_id: row for row in cohort.enrolments}
+    for user in users:
+        if user.has_role(Role.FACILITATOR) and user.id not in facilitators:
+            cohort.facilitator_rows.append(CohortFacilitator(user=user))
+        if user.has_role(Role.PARTICIPANT):
+            if user.id not in enrolled:
+                cohort.enrolments.append(
+                    Enrolment(user=user, enrolled_at=dt.datetime(2026, 10, 5, 1, tzinfo=dt.UTC))
+                )
+            else:
+                enrolled[user.id].unenrolled_at = None
+
+
+#: Lessons each participant has finished (in course order), the day they started (days after
+#: the cohort's start) and their pace in days per lesson: every stage of progress is on show,
+#: including people who stopped weeks ago ("stuck") and people who have not begun.
+PROGRESS: dict[str, tuple[int, int, float]] = {
+    "fauzi": (24, 1, 1.8), "siti": (20, 1, 2.0), "budi": (16, 2, 2.5), "endang": (12, 3, 3.0),
+    "rina": (8, 1, 1.5), "arif": (4, 6, 2.0), "lilik": (19, 2, 2.2), "agus": (22, 1, 2.0),
+    "dwi": (0, 0, 0), "yusuf": (2, 2, 1.0), "fitri": (11, 4, 3.0), "sugeng": (28, 2, 1.7),
+    "kholis": (28, 3, 1.7), "wahyu": (28, 1, 1.6), "sutrisno": (6, 5, 5.0),
+    "wahyuni": (3, 7, 4.0), "mulyono": (0, 0, 0), "umi": (9, 3, 3.5), "suparno": (13, 2, 3.0),
+    "tutik": (1, 10, 1.0),
+}
+
+
+def _record_progress(cohort: Cohort, users: list[User]) -> None:
+    """Lesson completions at fixed times, so that a second run changes nothing."""
+    sequence = [(m.slug, lesson.slug) for m in training_modules(cohort, get_catalogue())
+                for lesson in m.lessons]
+    enrolments = {e.user_id: e for e in cohort.enrolments}
+    start = dt.datetime(2026, 10, 5, 2, tzinfo=dt.UTC)
+    for user in users:
+        count, first_day, pace = PROGRESS.get(user.username, (0, 0, 0))
+        enrolment = enrolments.get(user.id)
+        if enrolment is None or count == 0:
+            continue
+        done = {(c.module_slug, c.lesson_slug) for c in db.session.scalars(
+            select(LessonCompletion).where(LessonCompletion.enrolment_id == enrolment.id))}
+        for index, (module_slug, lesson_slug) in enumerate(sequence[:count]):
+            if (module_slug, lesson_slug) in done:
+                continue
+            at = start + dt.timedelta(days=first_day + index * pace, hours=(user.id % 7))
+            db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
+                                            lesson_slug=lesson_slug, completed_at=at))
+
+
+#: (username, module order) whose first post-test attempt failed; everyone else passes at once.
+FAILED_FIRST = {("budi", 2), ("rina", 1), ("kholis", 3), ("suparno", 2), ("wahyu", 5)}
+
+
+def _answers(questions: list[dict], rng: random.Random, skill: float) -> dict[str, list[int]]:
+    """Answers a participant of this skill might give: each question right with that chance."""
+    answers = {}
+    for position, question in enumerate(questions):
+        right = [i for i, o in enumerate(question["options"]) if o["correct"]]
+        wrong = [i for i, o in enumerate(question["options"]) if not o["correct"]]
+        if rng.random() < skill:
+            answers[str(position)] = right
+        elif question["type"] == "multiple":
+            answers[str(position)] = sorted({right[0], rng.choice(wrong)})
+        else:
+            answers[str(position)] = [rng.choice(wrong)]
+    return answers
+
+
+def _attempt(enrolment: Enrolment, module: Module, kind: str, number: int,
+             at: dt.datetime, pass_wanted: bool | None) -> QuizAttempt:
+    """A submitted attempt with realistic answers; retried draws until the outcome fits."""
+    quiz = module.quiz
+    rng = random.Random(f"{enrolment.user.username}/{module.slug}/{kind}/{number}")  # noqa: S311
+    skill = {"pre": 0.45, "post": 0.85 if pass_wanted else 0.45}[kind]
+    for _ in range(50):
+        seed = rng.randrange(2**40)
+        questions = draw(quiz, seed)
+        answers = _answers(questions, rng, skill)
+        percent, _points = score_attempt(questions, answers)
+        if pass_wanted is None or (percent >= quiz.pass_mark) == pass_wanted:
+            break
+    return QuizAttempt(
+        enrolment_id=enrolment.id, module_slug=module.slug, kind=kind, number=number,
+        seed=seed, bank_version=quiz.version, questions=questions, pass_mark=quiz.pass_mark,
+        started_at=at - dt.timedelta(minutes=12), submitted_at=at, answers=answers,
+        score=percent, passed=percent >= quiz.pass_mark)
+
+
+def _record_tests(cohort: Cohort, users: list[User]) -> None:
+    """A pre-test before each module a participant began; post-tests after each module they
+    finished, except the last one of those still waiting for its post-test."""
+    enrolments = {e.user_id: e for e in cohort.enrolments}
+    existing = {(a.enrolment_id, a.module_slug, a.kind) for a in db.session.scalars(
+        select(QuizAttempt).join(Enrolment).where(Enrolment.cohort_id == cohort.id))}
+    for user in users:
+        enrolment = enrolments.get(user.id)
+        count = PROGRESS.get(user.username, (0, 0, 0))[0]
+        if enrolment is None or count == 0:
+            continue
+        done = {(c.module_slug, c.lesson_slug): c.completed_at for c in db.session.scalars(
+            select(LessonCompletion).where(LessonCompletion.enrolment_id == enrolment.id))}
+        for module in training_modules(cohort, get_catalogue()):
+            times = [done[(module.slug, lesson.slug)] for lesson in module.lessons
+                     if (module.slug, lesson.slug) in done]
+            if not times or module.quiz is None:
+                continue
+            if (enrolment.id, module.slug, "pre") not in existing:
+                db.session.add(_attempt(enrolment, module, "pre", 1,
+                                        min(times) - dt.timedelta(hours=1), None))
+            finished = len(times) == len(module.lessons)
+            waiting = finished and count % 9 == 0 and module.order == max(
+                m.order for m in training_modules(cohort, get_catalogue())
+                if all((m.slug, lesson.slug) in done for lesson in m.lessons))
+            if not finished or waiting or (enrolment.id, module.slug, "post") in existing:
+                continue
+            at = max(times) + dt.timedelta(hours=2)
+            number = 1
+            if (user.username, module.order) in FAILED_FIRST:
+                db.session.add(_attempt(enrolment, module, "post", 1, at, False))
+                number, at = 2, at + dt.timedelta(days=1)
+            db.session.add(_attempt(enrolment, module, "post", number, at, True))
+
+
+#: Eligible participants who already received their certificate in the demo.
+CERTIFIED = ("wahyu", "sugeng")
+
+
+def _issue_certificates(cohort: Cohort) -> None:
+    waiting = [c for c in candidates(cohort) if c.enrolment.user.username in CERTIFIED
+               and c.eligibility.eligible and c.certificate is None]
+    if waiting:
+        admin = db.session.scalar(select(User).where(User.username == "admin"))
+        issue_batch(waiting, admin)
+
+
+def load_demo() -> list[DemoPerson]:
+    """Create or refresh the demo; returns the people whose logins to print."""
+    users = [_upsert_person(person) for person in PEOPLE]
+    cohort = _upsert_cohort()
+    _link(cohort, users)
+    next_cohort = _upsert_cohort(*NEXT_COHORT)
+    newcomers = [_upsert_person(person) for person in NEXT_PEOPLE]
+    _link(next_cohort, newcomers + [u for u in users if u.username == "bambang"])
+    db.session.flush()
+    _record_progress(cohort, users)
+    db.session.flush()
+    _record_tests(cohort, users)
+    db.session.commit()
+    load_demo_plans(cohort, users)
+    _issue_certificates(cohort)
+    return PEOPLE + NEXT_PEOPLE
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True, help="Allow loading the demo in production mode.")
+@with_appcontext
+def demo_command(force: bool) -> None:
+    """Load the demo data (idempotent) and print the demo logins."""
+    from leans.core.schema import upgrade_database
+
+    if current_app.config["LEANS_ENV"] == "production" and not force:
+        raise click.ClickException(
+            "Refusing to load demo accounts with a known password into a production "
+            "database. Use --force if this really is a demo server."
+        )
+    upgrade_database()
+    people = load_demo()
+    click.echo(f"Demo data ready: cohort '{DEMO_COHORT_SLUG}' with "
+               f"{sum(Role.PARTICIPANT in p.roles for p in PEOPLE)} participants, and "
+               f"'{NEXT_COHORT[0]}' (planned) with {len(NEXT_PEOPLE)}.")
+    click.echo(f"Every demo account uses the password: {DEMO_PASSWORD}")
+    for person in people:
+        roles = "/".join(r.value for r in person.roles)
+        click.echo(f"  {person.username:<10} {roles:<12} {person.full_name} — {person.unit}")

@@ -1,0 +1,201 @@
+"""Demo action plans at every stage of the workflow, written through the real services so
+that versions, reviews and the audit trail are all consistent. Every plan is fictional;
+figures in them are the (imagined) participants' own estimates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import current_app
+from sqlalchemy import select
+
+from leans.assessments.plans.models import ActionPlan
+from leans.assessments.plans.scoring import parse_thresholds
+from leans.assessments.plans.workflow import (
+    decide,
+    get_or_create_plan,
+    post_update,
+    save_draft,
+    start_review,
+    submit,
+)
+from leans.content import get_catalogue
+from leans.core.extensions import db
+from leans.core.models import Cohort, User
+
+
+def _plan(title, village, programme, problem, evidence, group, partners, activities, risks,
+          budget) -> dict:
+    return {
+        "title": title, "problem": problem, "evidence": evidence, "target_group": group,
+        "villages": [village] if village else [],
+        "indicators": [
+            {"name": f"Pendapatan rumah tangga sasaran dari {programme}", "unit": "Rp/bulan",
+             "baseline": "550.000", "baseline_date": "2026-11-15", "target": "1.100.000",
+             "target_date": "2027-11-30"},
+            {"name": "Rumah tangga sasaran yang naik dari desil 1", "unit": "rumah tangga",
+             "baseline": "0", "baseline_date": "2026-11-15", "target": "8",
+             "target_date": "2028-06-30"}],
+        "stakeholders": [{"role": role, "name": name, "contribution": what}
+                         for role, name, what in partners],
+        "activities": [{"activity": a, "milestone": m, "date": d} for a, m, d in activities],
+        "budget": [{"source": s, "purpose": p, "amount": a} for s, p, a in budget],
+        "risks": [{"risk": r, "mitigation": m} for r, m in risks],
+        "sustainability": (f"Usaha {programme} dikelola kelompok dan dicatat BUMDes; sebagian "
+                           "hasil disisihkan sebagai modal siklus berikutnya, dan desa "
+                           "menganggarkan pendampingan lanjutan dalam APBDes."),
+    }
+
+
+HENS = _plan(
+    "GAYATRI Tondomulo: ayam petelur untuk 15 rumah tangga desil 1", "Tondomulo",
+    "ayam petelur",
+    "Lima belas rumah tangga desil 1 di Tondomulo bergantung pada buruh tani musiman, sehingga "
+    "penghasilan hilang di luar musim tanam.",
+    "Daftar DTSEN desa (desil 1) dicocokkan dengan kunjungan rumah oleh kader Posyandu dan "
+    "perangkat desa pada Oktober 2026; 15 rumah tangga terverifikasi.",
+    "Rumah tangga desil 1 dengan anggota usia produktif",
+    [("pemerintah", "Pemerintah Desa Tondomulo", "Lahan kandang kolektif dan APBDes"),
+     ("pemerintah", "Dinas Peternakan dan Perikanan", "Penyuluh dan vaksinasi"),
+     ("dunia_usaha", "Pengepul telur Kedungadem", "Membeli telur dengan harga kontrak"),
+     ("akademisi", "Mahasiswa KKN peternakan", "Pencatatan produksi mingguan"),
+     ("masyarakat", "TP PKK Desa", "Pendampingan pembukuan keluarga")],
+    [("Verifikasi akhir calon penerima", "Daftar 15 rumah tangga disahkan musdes", "2026-12-15"),
+     ("Pelatihan pemeliharaan ayam", "15 orang lulus pelatihan", "2027-01-31"),
+     ("Pengadaan kandang dan bibit", "Kandang terisi 750 ekor", "2027-03-15"),
+     ("Penjualan telur pertama", "Telur terjual ke pengepul", "2027-05-31")],
+    [("Kematian ayam karena penyakit", "Jadwal vaksin dari penyuluh dan biosekuriti kandang"),
+     ("Harga telur turun", "Kontrak harga minimum dengan pengepul")],
+    [("APBDes", "Kandang kolektif, untuk kenaikan pendapatan", "40000000"),
+     ("CSR", "Bibit dan pakan awal", "35000000")])
+
+CATFISH = _plan(
+    "KOLEGA Nganti: kolam lele bersama dan pemasaran terjamin", "Nganti", "kolam lele",
+    "Rumah tangga desil 1 di Nganti punya pekarangan sempit dan tidak punya modal usaha.",
+    "Data desil DTSEN desa dan hasil musyawarah dusun; dicek ulang oleh kader.",
+    "Rumah tangga desil 1 dan 2 di dua dusun",
+    [("pemerintah", "Pemerintah Desa Nganti", "Lahan kas desa untuk kolam"),
+     ("dunia_usaha", "Rumah makan di Ngraho", "Pembeli tetap hasil panen"),
+     ("media", "Radio komunitas", "Cerita keberhasilan untuk menarik mitra")],
+    [("Pembentukan kelompok", "Kelompok berakta desa", "2026-12-20"),
+     ("Pembangunan kolam terpal", "10 kolam siap tebar", "2027-02-28"),
+     ("Panen pertama", "Panen terjual", "2027-06-15")],
+    [("Kemarau panjang", "Sumur bor bersama dan jadwal air")],
+    [("APBDes", "Kolam terpal, untuk pendapatan rumah tangga", "30000000"),
+     ("lainnya", "Swadaya kelompok (tenaga)", "")])
+
+SHEEP = _plan(
+    "Domba Kesejahteraan di Kolong: bergulir yang tercatat", "Kolong", "domba",
+    "Bantuan ternak di masa lalu sering dijual sebelum beranak karena kebutuhan mendesak.",
+    "Catatan desa atas bantuan sebelumnya dan daftar DTSEN desil 1.",
+    "Rumah tangga desil 1 yang memiliki lahan pakan",
+    [("pemerintah", "Pemerintah Desa Kolong", "Aturan perguliran dalam Perdes"),
+     ("akademisi", "Dosen peternakan", "Pelatihan pakan fermentasi"),
+     ("masyarakat", "Kelompok ternak", "Pengawasan perguliran")],
+    [("Penyusunan aturan perguliran", "Perdes disahkan", "2027-01-31"),
+     ("Penyaluran indukan", "20 indukan tersalur", "2027-03-31")],
+    [("Ternak dijual sebelum beranak", "Perjanjian kelompok dan pencatatan bulanan")],
+    [("APBD", "Indukan dan pelatihan, untuk aset produktif", "60000000")])
+
+DATA = _plan(
+    "Satu data sasaran: verifikasi DTSEN lintas OPD di Kecamatan Ngasem", "",
+    "program tepat sasaran",
+    "Tiga OPD memakai daftar penerima berbeda untuk desa yang sama sehingga ada warga ganda "
+    "dan warga terlewat.",
+    "Perbandingan daftar penerima tiga program 2026 dengan DTSEN: banyak nama tidak cocok "
+    "(rekapan kecamatan).",
+    "Rumah tangga desil 1-2 di Kecamatan Ngasem",
+    [("pemerintah", "Kecamatan Ngasem", "Forum verifikasi bulanan"),
+     ("pemerintah", "Dinas Sosial", "Akses data dan pemutakhiran"),
+     ("masyarakat", "Kader desa", "Kunjungan rumah")],
+    [("Forum verifikasi pertama", "Daftar bersama disepakati", "2027-01-15")],
+    [("OPD tidak hadir", "Surat camat dan agenda tetap")],
+    [("APBD", "Honor kader verifikasi, untuk ketepatan sasaran", "12000000")])
+
+#: username -> (plan content, stage). Stages walk the real workflow.
+PLANS: dict[str, tuple[dict, str]] = {
+    "wahyu": (CATFISH, "approved_moving"),
+    "fauzi": (HENS, "approved_blocked"),
+    "sugeng": (HENS, "approved_moving"),
+    "kholis": (SHEEP, "approved_quiet"),
+    "agus": (DATA, "resubmitted"),
+    "siti": (CATFISH, "revision_requested"),
+    "lilik": (SHEEP, "in_review"),
+    "budi": (HENS, "submitted"),
+    "suparno": ({**CATFISH, "indicators": [], "risks": [], "sustainability": ""}, "draft"),
+    "endang": ({"title": "Pekarangan pangan bergizi untuk keluarga berisiko stunting"},
+               "draft"),
+}
+LEVELS = {
+    "good": {"relevansi-data": 4, "kolaborasi-lintas-sektor": 4, "hasil-terukur": 4,
+             "kelayakan": 3, "keberlanjutan": 4},
+    "fair": {"relevansi-data": 3, "kolaborasi-lintas-sektor": 3, "hasil-terukur": 2,
+             "kelayakan": 3, "keberlanjutan": 2},
+}
+COMMENTS = {"hasil-terukur": "Pisahkan indikator hasil (pendapatan) dari indikator kegiatan.",
+            "keberlanjutan": "Siapa yang membiayai pendampingan setelah tahun pertama?",
+            "relevansi-data": "Data sasaran sudah diverifikasi di lapangan: bagus."}
+
+
+def _walk(plan: ActionPlan, user: User, graders: list[User], content: dict, stage: str,
+          start: dt.datetime) -> None:
+    rubric = get_catalogue().rubrics[current_app.config["LEANS_PLAN_RUBRIC"]]
+    ranges = parse_thresholds(current_app.config["LEANS_PREDICATE_THRESHOLDS"])
+    if stage == "draft":
+        save_draft(plan, content, plan.draft_version, start)
+        db.session.commit()
+        return
+    submit(plan, user, content, plan.draft_version, start)
+    if stage == "submitted":
+        return
+    grader = graders[len(user.username) % len(graders)]
+    start_review(plan, grader, plan.state_version, start + dt.timedelta(days=1))
+    if stage == "in_review":
+        return
+    first_round = stage in ("revision_requested", "resubmitted")
+    decide(plan, grader, rubric, ranges,
+           decision="request_revision" if first_round else "approve",
+           levels=LEVELS["fair" if first_round else "good"], comments=COMMENTS,
+           overall_comment="Rencana menjanjikan; perjelas indikator hasil dan keberlanjutan."
+           if first_round else "Siap dijalankan. Laporkan kemajuan tiap tonggak.",
+           expected_state_version=plan.state_version, now=start + dt.timedelta(days=2))
+    if stage == "resubmitted":
+        revised = {**content, "sustainability": content["sustainability"]
+                   + " Pendampingan tahun kedua dianggarkan Kecamatan."}
+        submit(plan, user, revised, plan.draft_version, start + dt.timedelta(days=5))
+    if stage.startswith("approved"):
+        _updates(plan, user, stage)
+
+
+def _updates(plan: ActionPlan, user: User, stage: str) -> None:
+    today = dt.date(2026, 11, 27)
+    reports = {
+        "approved_moving": [(0, "done", "Daftar disahkan musdes", "", 10),
+                            (1, "in_progress", "Pelatihan hari pertama berjalan", "", 3)],
+        "approved_blocked": [(0, "done", "Verifikasi selesai", "", 12),
+                             (2, "blocked", "Dana CSR belum cair", "", 4)],
+        "approved_quiet": [],
+    }[stage]
+    for index, status, note, value, days_ago in reports:
+        post_update(plan, user, activity_index=index, status=status, note=note,
+                    indicator_value=value, reported_on=today - dt.timedelta(days=days_ago),
+                    today=today)
+
+
+def load_demo_plans(cohort: Cohort, users: list[User]) -> None:
+    """Create the demo plans that do not exist yet (a second run changes nothing)."""
+    enrolments = {e.user_id: e for e in cohort.enrolments}
+    graders = sorted((row.user for row in cohort.facilitator_rows), key=lambda u: u.username)
+    for user in users:
+        if user.username not in PLANS or user.id not in enrolments:
+            continue
+        enrolment = enrolments[user.id]
+        if db.session.scalar(select(ActionPlan.id).where(
+                ActionPlan.enrolment_id == enrolment.id)):
+            continue
+        content, stage = PLANS[user.username]
+        plan = get_or_create_plan(enrolment)
+        days = {"approved_quiet": 60, "approved_moving": 30, "approved_blocked": 25}
+        start = dt.datetime(2026, 11, 26, 3, tzinfo=dt.UTC) - dt.timedelta(
+            days=days.get(stage, 10 + len(user.username)))
+        _walk(plan, user, graders, content, stage, start)
