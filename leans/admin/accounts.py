@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import secrets
-
 from leans.auth.passwords import NO_PASSWORD
-from leans.auth.services import setup_token_digest
+from leans.auth.services import mint_setup_token
 from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.models import Role, User, utcnow
 
-SETUP_DAYS = 14
-
 
 def new_setup_link(user: User) -> str:
     """A fresh one-time setup token for the user (the old password stops working)."""
-    token = secrets.token_urlsafe(24)
-    user.setup_token_hash = setup_token_digest(token)
-    user.setup_token_expires_at = utcnow() + dt.timedelta(days=SETUP_DAYS)
-    return token
+    minted = mint_setup_token(utcnow())
+    user.setup_token_hash, user.setup_token_expires_at = minted.digest, minted.expires_at
+    return minted.token
 
 
 def create_account(admin: User, *, roles: set[Role], **fields: object) -> tuple[User, str]:

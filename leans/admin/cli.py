@@ -5,12 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from flask import Flask, current_app
+from flask import Flask
 from sqlalchemy import select
 
 from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
 from leans.auth.cli import users
+from leans.auth.services import setup_url
 from leans.core.extensions import db
 from leans.core.models import Cohort
 
@@ -42,10 +43,10 @@ def import_command(file: Path, slug: str, dry_run: bool) -> None:
         click.echo("Dry run: nothing was written.")
         return
     accounts = apply_import(plan, cohort, None)
-    base = current_app.config["LEANS_BASE_URL"].rstrip("/")
+    db.session.commit()
     for account in accounts:
         click.echo(f"  {account.username:<20} {account.full_name} — "
-                   f"{base}/account/setup/{account.setup_token}")
+                   f"{setup_url(account.setup_token)}")
     click.echo(f"Imported into {cohort.slug}. New accounts choose their password with the "
                "one-time links above (valid 14 days).")
 

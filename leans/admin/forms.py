@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import re
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
@@ -13,6 +11,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from leans.core.identity import IdentityError, parse_golongan, parse_nip
 from leans.core.models import Role
+from leans.core.slugs import is_slug
 
 
 class CohortForm(FlaskForm):
@@ -27,7 +26,7 @@ class CohortForm(FlaskForm):
                                        widget=ListWidget(prefix_label=False))
 
     def validate_slug(self, field: StringField) -> None:
-        if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", field.data or ""):
+        if not is_slug(field.data):
             raise ValidationError(_l("Use lower-case letters, digits and '-' only, e.g. "
                                      "angkatan-2."))
 

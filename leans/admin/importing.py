@@ -5,17 +5,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from sqlalchemy import func, insert, select
 
-from leans.admin.accounts import SETUP_DAYS
 from leans.admin.sheets import HEADERS, Sheet
 from leans.auth.passwords import NO_PASSWORD
-from leans.auth.services import setup_token_digest
+from leans.auth.services import mint_setup_token
 from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.identity import IdentityError, parse_golongan, parse_nip
@@ -58,6 +56,8 @@ class ImportPlan:
 class NewAccount:
     full_name: str
     username: str
+    #: The email of this person's own row (never looked up by name: names repeat).
+    email: str | None
     setup_token: str
 
 
@@ -177,7 +177,8 @@ def _usernames(results: list[RowResult]) -> dict[int, str]:
 
 
 def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[NewAccount]:
-    """Write everything in one transaction, or nothing if any row has an error."""
+    """Write every row, or nothing if any row has an error; the caller commits the whole
+    import as one transaction (or rolls back)."""
     if not plan.ok:
         raise ValueError("the import has errors; nothing was written")
     now = utcnow()
@@ -185,26 +186,23 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
     usernames = _usernames(new)
     accounts, rows = [], []
     for result in new:
-        token = secrets.token_urlsafe(24)
-        accounts.append(NewAccount(result.values["full_name"], usernames[result.row], token))
+        minted = mint_setup_token(now)
+        accounts.append(NewAccount(result.values["full_name"], usernames[result.row],
+                                   result.values.get("email") or None, minted.token))
         rows.append({**{k: result.values.get(k) or None for k in PROFILE},
                      "full_name": result.values["full_name"],
                      "username": usernames[result.row], "password_hash": NO_PASSWORD,
                      "unit_type": _unit_type(result.values), "active": True,
                      "must_change_password": False, "session_version": 1, "created_at": now,
-                     "setup_token_hash": setup_token_digest(token),
-                     "setup_token_expires_at": now + dt.timedelta(days=SETUP_DAYS)})
-    try:
-        ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []
-        new_ids = {result.row: user_id for result, user_id in zip(new, ids, strict=True)}
-        _update_existing([r for r in plan.results if r.action == "update"])
-        _enrol_and_assign(plan.results, new_ids, cohort, now)
-        record(admin, "users.imported", "cohort", cohort.id, at=now, new=len(new),
-               updated=plan.counts["update"], unchanged=plan.counts["unchanged"])
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+                     "setup_token_hash": minted.digest,
+                     "setup_token_expires_at": minted.expires_at})
+    ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []
+    new_ids = {result.row: user_id for result, user_id in zip(new, ids, strict=True)}
+    _update_existing([r for r in plan.results if r.action == "update"])
+    _enrol_and_assign(plan.results, new_ids, cohort, now)
+    record(admin, "users.imported", "cohort", cohort.id, at=now, new=len(new),
+           updated=plan.counts["update"], unchanged=plan.counts["unchanged"])
+    db.session.flush()
     return accounts
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, or_, select
@@ -10,7 +10,7 @@ from sqlalchemy import func, or_, select
 from leans.admin.accounts import change_roles, create_account, reset_password, set_active
 from leans.admin.blueprint import bp
 from leans.admin.forms import UserForm
-from leans.auth.services import reauthenticated
+from leans.auth.services import reauthenticated, setup_url
 from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
@@ -67,15 +67,11 @@ def new_user():
             created, token = create_account(current_user, roles={Role(r) for r in
                                                                  form.roles.data}, **fields)
             db.session.commit()
-            link = _link(token)
+            link = setup_url(token)
             sent = send_setup_link(created.email, created.full_name, created.username, link)
             return render_template("admin/setup_link.html", person=created, link=link,
                                    created=True, sent=sent)
     return render_template("admin/user_form.html", form=form, person=None)
-
-
-def _link(token: str) -> str:
-    return f"{current_app.config['LEANS_BASE_URL'].rstrip('/')}/account/setup/{token}"
 
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
@@ -120,7 +116,7 @@ def account_action(user_id: int, action: str):
     if action == "reset":
         token = reset_password(current_user, person)
         db.session.commit()
-        link = _link(token)
+        link = setup_url(token)
         sent = send_setup_link(person.email, person.full_name, person.username, link)
         return render_template("admin/setup_link.html", person=person, link=link,
                                created=False, sent=sent)

@@ -6,7 +6,6 @@ from pathlib import Path
 
 from flask import (
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -22,6 +21,7 @@ from leans.admin.blueprint import bp
 from leans.admin.forms import CohortForm, ImportForm
 from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
+from leans.auth.services import setup_url
 from leans.content import get_catalogue
 from leans.core.audit import record
 from leans.core.cohorts import all_cohorts
@@ -209,7 +209,9 @@ def confirm_import(slug: str):
     try:
         plan = plan_import(read_sheet(token, path.read_bytes()), cohort)
         accounts = apply_import(plan, cohort, current_user) if plan.ok else None
+        db.session.commit()
     except Exception:
+        db.session.rollback()
         uploads.release(path, token)
         raise
     if accounts is None:  # the database changed since the preview
@@ -218,9 +220,8 @@ def confirm_import(slug: str):
                                plan=plan, token=token,
                                filename=request.form.get("filename", "")), 409
     uploads.discard(path)
-    base = current_app.config["LEANS_BASE_URL"].rstrip("/")
-    emails = {r.values["full_name"]: r.values["email"] for r in plan.results}
-    sent = {a.username for a in accounts if send_setup_link(
-        emails.get(a.full_name), a.full_name, a.username, f"{base}/account/setup/{a.setup_token}")}
+    links = {a.username: setup_url(a.setup_token) for a in accounts}
+    sent = {a.username for a in accounts
+            if send_setup_link(a.email, a.full_name, a.username, links[a.username])}
     return render_template("admin/import_done.html", cohort=cohort, plan=plan,
-                           accounts=accounts, base=base, sent=sent)
+                           accounts=accounts, links=links, sent=sent)

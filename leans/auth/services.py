@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import logging
+import secrets
 from dataclasses import dataclass
 
-from flask import session
+from flask import current_app, session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
@@ -48,14 +50,14 @@ def start_session(user: User) -> None:
     session.permanent = True
     user.last_login_at = utcnow()
     login_user(user)
-    db.session.commit()
+    db.session.flush()
     log.info("login ok user id=%s from %s", user.id, client_address())
 
 
 def end_session(user: User) -> None:
     """Log out and invalidate every copy of the session cookie."""
     user.session_version += 1
-    db.session.commit()
+    db.session.flush()
     logout_user()
     session.clear()
     log.info("logout user id=%s from %s", user.id, client_address())
@@ -95,6 +97,31 @@ def create_user(
 def setup_token_digest(token: str) -> str:
     """What is stored of a one-time setup token: its SHA-256, never the token itself."""
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+#: How long a one-time account setup link works.
+SETUP_DAYS = 14
+
+
+@dataclass(frozen=True)
+class SetupToken:
+    """A new one-time setup token: the token goes to the person, the digest and expiry to
+    the database."""
+
+    token: str
+    digest: str
+    expires_at: dt.datetime
+
+
+def mint_setup_token(now: dt.datetime) -> SetupToken:
+    """A fresh random setup token, valid for SETUP_DAYS from ``now``."""
+    token = secrets.token_urlsafe(24)
+    return SetupToken(token, setup_token_digest(token), now + dt.timedelta(days=SETUP_DAYS))
+
+
+def setup_url(token: str) -> str:
+    """The address of the setup page for ``token`` on this site (LEANS_BASE_URL)."""
+    return f"{current_app.config['LEANS_BASE_URL'].rstrip('/')}/account/setup/{token}"
 
 
 def user_for_setup_token(token: str) -> User | None:

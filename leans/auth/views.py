@@ -36,6 +36,7 @@ def login():
         result = authenticate(form.login.data, form.password.data)
         if result.outcome == "ok":
             start_session(result.user)
+            db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
         if result.outcome == "inactive":
             flash(_("This account has been deactivated. Please contact the BKPP administrator."),
@@ -52,6 +53,7 @@ def logout():
     """Log out (POST only, so another site cannot log a user out)."""
     if EmptyForm().validate_on_submit():
         end_session(current_user._get_current_object())
+        db.session.commit()
         flash(_("You have logged out."), "info")
     return redirect(url_for("auth.login"))
 
@@ -64,8 +66,8 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         set_password(user, form.new_password.data)
-        db.session.commit()
         start_session(user)  # the old session ended with the version bump
+        db.session.commit()
         flash(_("Your password has been changed."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/change_password.html", form=form,
@@ -83,8 +85,8 @@ def setup(token: str):
     if form.validate_on_submit():
         set_password(user, form.new_password.data)
         user.setup_token_hash = user.setup_token_expires_at = None
-        db.session.commit()
         start_session(user)
+        db.session.commit()
         flash(_("Your password is set. Welcome to LEANS."), "success")
         return redirect(url_for("dashboard.index"))
     return render_template("auth/setup.html", form=form, person=user)

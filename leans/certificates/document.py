@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import segno
@@ -76,21 +75,14 @@ def html_for(items: Sequence[dict]) -> str:
                            qr_svg=qr_svg, indonesian_date=indonesian_date, name_size=name_size)
 
 
-@dataclass(frozen=True)
-class Rendered:
-    pdfs: list[bytes]
-    #: All pages in one document, for printing.
-    merged: bytes | None
-
-
-def render(items: Sequence[dict], merged: bool = False) -> Rendered:
+def render(items: Sequence[dict]) -> list[bytes]:
     """Lay out the certificates once, then write each page as its own PDF."""
     document = HTML(string=html_for(items), base_url=str(FONTS)).render()
     pdfs = [document.copy([page]).write_pdf() for page in document.pages]
     if len(pdfs) != len(items):
         raise RuntimeError(f"{len(items)} certificates produced {len(pdfs)} pages: a long "
                            "value overflowed its page; check the template")
-    return Rendered(pdfs, document.write_pdf() if merged else None)
+    return pdfs
 
 
 def render_one_by_one(items: Sequence[dict]) -> list[bytes]:
@@ -114,7 +106,7 @@ def _start_worker(app_factory: Callable[[dict], Flask], config: dict) -> None:
 
 def _render_chunk(items: list[dict]) -> list[bytes]:
     with _worker_app.app_context():
-        return render(items).pdfs
+        return render(items)
 
 
 class RenderPool:

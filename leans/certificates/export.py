@@ -16,12 +16,12 @@ from sqlalchemy.orm import undefer
 
 from leans.certificates.models import Certificate
 from leans.core.extensions import db
+from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
 from leans.core.spreadsheets import to_csv, to_xlsx
 
 REGISTER_COLUMNS = ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
                     "Status", "Tanggal terbit"]
-STATUS_ID = {"valid": "berlaku", "revoked": "dicabut", "superseded": "diganti"}
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -37,7 +37,7 @@ def pdf_filename(certificate: Certificate) -> str:
 
 def register_rows(certificates: list[Certificate]) -> list[list]:
     return [[c.number, c.code, c.data["name"], c.data["nip"], c.data["unit"], c.data["jp"],
-             c.data["predicate"], STATUS_ID[c.status], c.issued_at.date()]
+             c.data["predicate"], label_id(c.status), c.issued_at.date()]
             for c in certificates]
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 
 from flask import current_app
@@ -101,38 +102,35 @@ def issue_batch(batch: list[Candidate], admin: User | None,
                 replaces: dict[int, Certificate] | None = None,
                 renderer: Callable[[list[dict]], list[bytes]] | None = None
                 ) -> list[Certificate]:
-    """Issue certificates for eligible candidates in ONE transaction: all or none."""
+    """Issue certificates for eligible candidates: all or none (an error leaves nothing in
+    the session worth committing; the caller commits, or rolls back)."""
     today = local_today()
     now = utcnow()
     certificates = []
-    try:
-        for candidate in batch:
-            if not candidate.eligibility.eligible:
-                raise CertificateError(_("%(name)s is not eligible.",
-                                         name=candidate.enrolment.user.full_name))
-            certificate = _prepare(candidate, candidate.enrolment.user, today.year, today)
-            certificate.issued_at, certificate.issued_by_id = now, admin.id if admin else None
-            certificates.append(certificate)
-        items = [c.data for c in certificates]
-        pdfs = renderer(items) if renderer else render(items).pdfs
-        for certificate, pdf in zip(certificates, pdfs, strict=True):
-            certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
-            old = (replaces or {}).get(certificate.enrolment_id)
-            if old is not None:
-                old.status, old.changed_at = "superseded", now
-                db.session.flush()
-                certificate.replaces_id = old.id
-            db.session.add(certificate)
+    for candidate in batch:
+        if not candidate.eligibility.eligible:
+            raise CertificateError(_("%(name)s is not eligible.",
+                                     name=candidate.enrolment.user.full_name))
+        certificate = _prepare(candidate, candidate.enrolment.user, today.year, today)
+        certificate.issued_at, certificate.issued_by_id = now, admin.id if admin else None
+        certificates.append(certificate)
+    items = [c.data for c in certificates]
+    pdfs = renderer(items) if renderer else render(items)
+    for certificate, pdf in zip(certificates, pdfs, strict=True):
+        certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
+        old = (replaces or {}).get(certificate.enrolment_id)
+        if old is not None:
+            old.status, old.changed_at = "superseded", now
             db.session.flush()
-            if old is not None:
-                old.superseded_by_id = certificate.id
-            record(admin, "certificate.reissued" if old else "certificate.issued",
-                   "certificate", certificate.id, at=now, number=certificate.number,
-                   replaces=old.number if old else None)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
+            certificate.replaces_id = old.id
+        db.session.add(certificate)
+        db.session.flush()
+        if old is not None:
+            old.superseded_by_id = certificate.id
+        record(admin, "certificate.reissued" if old else "certificate.issued",
+               "certificate", certificate.id, at=now, number=certificate.number,
+               replaces=old.number if old else None)
+    db.session.flush()
     return certificates
 
 
@@ -146,21 +144,22 @@ def issue_one(candidate: Candidate, admin: User) -> Certificate:
 
 def issue_all(cohort: Cohort, admin: User | None,
               progress: Callable[[int, int], None] | None = None) -> int:
-    """Issue every eligible participant without a certificate, CHUNK per transaction.
+    """Issue every eligible participant without a certificate, CHUNK per transaction
+    (a bulk job: it commits each chunk itself).
 
     A failure leaves the finished chunks issued and the failed one untouched; running
-    again resumes with whoever is still waiting.
+    again resumes with whoever is still waiting. Large cohorts render in worker processes.
     """
     waiting = [c for c in candidates(cohort) if c.eligibility.eligible and c.certificate is None]
-    if len(waiting) < POOL_FROM:  # small: not worth starting worker processes
+    with RenderPool() if len(waiting) >= POOL_FROM else nullcontext() as pool:
         for start in range(0, len(waiting), CHUNK):
-            issue_batch(waiting[start:start + CHUNK], admin)
-            if progress:
-                progress(min(start + CHUNK, len(waiting)), len(waiting))
-        return len(waiting)
-    with RenderPool() as pool:
-        for start in range(0, len(waiting), CHUNK):
-            issue_batch(waiting[start:start + CHUNK], admin, renderer=pool.render)
+            try:
+                issue_batch(waiting[start:start + CHUNK], admin,
+                            renderer=pool.render if pool else None)
+                db.session.commit()
+            except Exception:
+                db.session.rollback()
+                raise
             if progress:
                 progress(min(start + CHUNK, len(waiting)), len(waiting))
     return len(waiting)
@@ -175,7 +174,7 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
     certificate.changed_at = utcnow()
     record(admin, "certificate.revoked", "certificate", certificate.id,
            number=certificate.number, reason=reason.strip())
-    db.session.commit()
+    db.session.flush()
 
 
 def reissue(certificate: Certificate, admin: User, candidate: Candidate) -> Certificate:

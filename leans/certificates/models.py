@@ -16,8 +16,28 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from leans.core.extensions import UTCDateTime, db
+from leans.core.extensions import UTCDateTime, code_type, db
+from leans.core.labels import Labelled
 from leans.core.models import Cohort, Enrolment, User, utcnow
+
+
+class CertificateStatus(Labelled):
+    VALID = "valid"
+    REVOKED = "revoked"
+    #: Replaced by a corrected re-issue.
+    SUPERSEDED = "superseded"
+
+
+class JobKind(Labelled):
+    ISSUE = "issue"
+    EXPORT = "export"
+
+
+class JobStatus(Labelled):
+    QUEUED = "queued"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class CertificateSequence(db.Model):
@@ -51,8 +71,8 @@ class Certificate(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     sha256: Mapped[str] = mapped_column(String(64))
-    #: ``valid``, ``revoked`` or ``superseded``.
-    status: Mapped[str] = mapped_column(String(16), default="valid")
+    status: Mapped[CertificateStatus] = mapped_column(code_type(CertificateStatus, 16),
+                                                      default=CertificateStatus.VALID)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     #: The re-issue that replaced this one, and the one this one replaced.
     superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("certificates.id"))
@@ -75,10 +95,8 @@ class BulkJob(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id"))
-    #: ``issue`` or ``export``.
-    kind: Mapped[str] = mapped_column(String(16))
-    #: ``queued``, ``running``, ``done`` or ``failed``.
-    status: Mapped[str] = mapped_column(String(16), default="queued")
+    kind: Mapped[JobKind] = mapped_column(code_type(JobKind, 16))
+    status: Mapped[JobStatus] = mapped_column(code_type(JobStatus, 16), default=JobStatus.QUEUED)
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")

@@ -105,8 +105,10 @@ def issue(cohort_slug: str, enrolment_id: int):
     candidate = candidate_for(enrolment)
     try:
         certificate = issue_one(candidate, current_user)
+        db.session.commit()
         flash(_("Certificate %(number)s issued.", number=certificate.number), "success")
     except CertificateError as error:
+        db.session.rollback()
         flash(str(error), "error")
     return _back(cohort.slug)
 
@@ -164,8 +166,10 @@ def revoke_view(certificate_id: int):
         return _back(certificate.enrolment.cohort.slug)
     try:
         revoke(certificate, current_user, request.form.get("reason", ""))
+        db.session.commit()
         flash(_("Certificate %(number)s revoked.", number=certificate.number), "success")
     except CertificateError as error:
+        db.session.rollback()
         flash(str(error), "error")
     return _back(certificate.enrolment.cohort.slug)
 
@@ -183,8 +187,10 @@ def reissue_view(certificate_id: int):
         if candidate is None:
             raise CertificateError(_("The holder is no longer enrolled in this cohort."))
         new = reissue(certificate, current_user, candidate)
+        db.session.commit()
         flash(_("Re-issued as %(number)s; %(old)s is now superseded.", number=new.number,
                 old=certificate.number), "success")
     except CertificateError as error:
+        db.session.rollback()
         flash(str(error), "error")
     return _back(certificate.enrolment.cohort.slug)

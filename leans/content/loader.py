@@ -15,8 +15,9 @@ from leans.content.model import Catalogue, Lesson, Module
 from leans.content.problems import Problem
 from leans.content.quiz import load_quiz
 from leans.content.rubric import load_rubrics
+from leans.content.yamlcheck import front_matter_end
+from leans.core.slugs import is_slug
 
-SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 #: Completion rules a module may list; each is explained in docs/content-format.md.
 COMPLETION_RULES = ("lessons", "post_test", "action_plan")
 QUIZ_FILE = "quiz.yaml"
@@ -52,12 +53,9 @@ def _read(path: Path, problems: list[Problem]) -> _Document | None:
         problems.append(Problem(path, 1, "file is not UTF-8 text"))
         return None
     lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        problems.append(Problem(path, 1, "front matter missing: the file must start with '---'"))
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        problems.append(Problem(path, 1, "front matter is not closed by a '---' line"))
+    end, problem = front_matter_end(path, lines)
+    if problem or end is None:
+        problems.extend([problem] if problem else [])
         return None
     try:
         post = frontmatter.loads(text)
@@ -106,7 +104,7 @@ def _check_fields(doc: _Document, spec: dict[str, tuple[str, bool]],
 
 def _field_error(kind: str, value: Any) -> str | None:
     is_int = isinstance(value, int) and not isinstance(value, bool)
-    if kind == "slug" and not (isinstance(value, str) and SLUG_RE.match(value)):
+    if kind == "slug" and not is_slug(value):
         return f"must be a slug of a-z, 0-9 and '-' (got {value!r})"
     if kind == "text" and not (isinstance(value, str) and value.strip()):
         return "must be non-empty text"
@@ -121,7 +119,7 @@ def _field_error(kind: str, value: Any) -> str | None:
                                 and all(v in COMPLETION_RULES for v in value)):
         return f"must be a non-empty list of rules from: {', '.join(COMPLETION_RULES)}"
     if kind == "slugs" and not (isinstance(value, list)
-                                and all(isinstance(v, str) and SLUG_RE.match(v) for v in value)):
+                                and all(is_slug(v) for v in value)):
         return "must be a list of module slugs"
     return None
 

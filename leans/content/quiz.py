@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,13 @@ import yaml
 from leans.content.problems import Problem
 from leans.content.yamlcheck import Checker as _Checker
 from leans.content.yamlcheck import LineLoader as _LineLoader
+from leans.core.slugs import is_slug
 
 QUESTION_TYPES = ("single", "multiple", "truefalse")
 SCORINGS = ("partial", "all_or_nothing")
 USES = ("pre", "post")
 SCORE_POLICIES = ("best", "last")
 TRUE_FALSE_LABELS = ("Benar", "Salah")
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 @dataclass(frozen=True)
@@ -52,9 +51,6 @@ class Quiz:
     questions: tuple[Question, ...]
     #: SHA-256 of the file, stored with each attempt.
     version: str
-
-    def question(self, question_id: str) -> Question | None:
-        return next((q for q in self.questions if q.id == question_id), None)
 
 
 def _options(checker: _Checker, data: dict, qtype: str) -> tuple[Option, ...]:
@@ -94,7 +90,7 @@ def _question(checker: _Checker, data: Any, index: int, line: int) -> Question |
         return None
     checker.unknown(data, ("id", "type", "text", "options", "answer", "scoring",
                            "explanation"), f"question {index}")
-    qid = checker.field(data, "id", str, check=_ID_RE.match, hint="must be a-z, 0-9 and '-'")
+    qid = checker.field(data, "id", str, check=is_slug, hint="must be a-z, 0-9 and '-'")
     qtype = checker.field(data, "type", str, check=lambda v: v in QUESTION_TYPES,
                           hint=f"must be one of {', '.join(QUESTION_TYPES)}")
     text = checker.field(data, "text", str, check=str.strip, hint="must be non-empty text")

@@ -3,16 +3,14 @@ matter, guidance for graders in the body. Loaded and checked with file:line prob
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from leans.content.problems import Problem
-from leans.content.yamlcheck import Checker, LineLoader
-
-_ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+from leans.content.yamlcheck import Checker, LineLoader, front_matter_end
+from leans.core.slugs import is_slug
 
 
 @dataclass(frozen=True)
@@ -47,9 +45,6 @@ class Rubric:
     guidance: str
     path: Path
 
-    def criterion(self, criterion_id: str) -> Criterion | None:
-        return next((c for c in self.criteria if c.id == criterion_id), None)
-
 
 def _levels(checker: Checker, data: dict) -> tuple[Level, ...]:
     raw = checker.field(data, "levels", list, check=lambda v: len(v) >= 2,
@@ -81,7 +76,7 @@ def _criterion(checker: Checker, data: object, seen: dict[str, int]) -> Criterio
         checker.add(0, "each criterion must be a mapping with id, title, weight and levels")
         return None
     checker.unknown(data, ("id", "title", "weight", "description", "levels"), "a criterion")
-    cid = checker.field(data, "id", str, check=_ID_RE.match, hint="must be a-z, 0-9 and '-'")
+    cid = checker.field(data, "id", str, check=is_slug, hint="must be a-z, 0-9 and '-'")
     title = checker.field(data, "title", str, check=str.strip, hint="must be non-empty text")
     weight = checker.field(data, "weight", (int, float), check=lambda v: v > 0,
                            hint="must be a number greater than 0")
@@ -101,11 +96,9 @@ def _criterion(checker: Checker, data: object, seen: dict[str, int]) -> Criterio
 def load_rubric(path: Path) -> tuple[Rubric | None, list[Problem]]:
     text = path.read_text(encoding="utf-8")
     lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        return None, [Problem(path, 1, "front matter missing: the file must start with '---'")]
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
-    if end is None:
-        return None, [Problem(path, 1, "front matter is not closed by a '---' line")]
+    end, problem = front_matter_end(path, lines)
+    if problem or end is None:
+        return None, [problem] if problem else []
     checker = Checker(path, offset=1)
     try:
         data = yaml.load("\n".join(lines[1:end]), Loader=LineLoader)  # noqa: S506 - SafeLoader
@@ -117,7 +110,7 @@ def load_rubric(path: Path) -> tuple[Rubric | None, list[Problem]]:
     if not isinstance(data, dict):
         return None, [Problem(path, 2, "front matter must be a mapping")]
     checker.unknown(data, ("slug", "title", "criteria"), "the rubric")
-    slug = checker.field(data, "slug", str, check=_ID_RE.match, hint="must be a-z, 0-9 and '-'")
+    slug = checker.field(data, "slug", str, check=is_slug, hint="must be a-z, 0-9 and '-'")
     title = checker.field(data, "title", str, check=str.strip, hint="must be non-empty text")
     raw = checker.field(data, "criteria", list, check=bool, hint="must be a non-empty list")
     seen: dict[str, int] = {}

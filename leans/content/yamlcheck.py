@@ -54,3 +54,13 @@ class Checker:
                 self.add(line, f"unknown field '{key}' in {where} (known: {', '.join(known)})")
 
 
+def front_matter_end(path: Path, lines: list[str]) -> tuple[int | None, Problem | None]:
+    """The index of the line that closes a file's front matter (``---`` on the first line
+    and again below it), or the problem that prevents reading it. Every content file with
+    front matter (lessons, modules, rubrics) is split here."""
+    if not lines or lines[0].strip() != "---":
+        return None, Problem(path, 1, "front matter missing: the file must start with '---'")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), None)
+    if end is None:
+        return None, Problem(path, 1, "front matter is not closed by a '---' line")
+    return end, None

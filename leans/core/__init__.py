@@ -11,10 +11,11 @@ from flask_wtf.csrf import CSRFError
 
 
 def init_app(app: Flask) -> None:
-    from leans.core import audit, backup, permissions, security, templating  # noqa: F401
+    from leans.core import audit, backup, labels, permissions, security, templating  # noqa: F401
     from leans.core.views import bp
 
     templating.init_app(app)
+    labels.init_app(app)
     permissions.init_app(app)
     app.register_blueprint(bp)
     security.init_app(app)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -11,7 +12,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Enum, MetaData
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
@@ -42,6 +43,13 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def code_type(codes: type[enum.Enum], length: int) -> Enum:
+    """A column of codes from an enum, stored as their values in a VARCHAR (no database
+    enum type, so adding a code needs no migration); loads as enum members."""
+    return Enum(codes, native_enum=False, length=length,
+                values_callable=lambda members: [m.value for m in members])
 
 
 class Base(DeclarativeBase):

@@ -4,13 +4,11 @@ participants. Feature packages keep their own models next to their code."""
 from __future__ import annotations
 
 import datetime as dt
-import enum
 
 from flask_login import UserMixin
 from sqlalchemy import (
     Boolean,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -20,15 +18,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leans.core.extensions import UTCDateTime, db
+from leans.core.extensions import UTCDateTime, code_type, db
 from leans.core.identity import format_nip, pangkat_label
+from leans.core.labels import Labelled
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-class Role(enum.StrEnum):
+class Role(Labelled):
     """What a user may do. A user may hold several roles."""
 
     PARTICIPANT = "participant"
@@ -36,7 +35,7 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
-class UnitType(enum.StrEnum):
+class UnitType(Labelled):
     """Where a participant works: a regional agency, a sub-district or a village."""
 
     OPD = "opd"
@@ -64,9 +63,7 @@ class User(UserMixin, db.Model):
     jabatan: Mapped[str | None] = mapped_column(String(200))
     #: Unit name: the OPD, kecamatan office or village government.
     unit: Mapped[str | None] = mapped_column(String(200))
-    unit_type: Mapped[UnitType | None] = mapped_column(
-        Enum(UnitType, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-    )
+    unit_type: Mapped[UnitType | None] = mapped_column(code_type(UnitType, 16))
     #: Kecamatan and desa the participant works in or for, when known.
     kecamatan: Mapped[str | None] = mapped_column(String(100))
     desa: Mapped[str | None] = mapped_column(String(100))
@@ -134,9 +131,7 @@ class UserRole(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[Role] = mapped_column(
-        Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
-    )
+    role: Mapped[Role] = mapped_column(code_type(Role, 16))
     user: Mapped[User] = relationship(back_populates="role_rows")
 
 
@@ -221,10 +216,6 @@ class Enrolment(db.Model):
     unenrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     user: Mapped[User] = relationship()
-
-    @property
-    def is_active(self) -> bool:
-        return self.unenrolled_at is None
 
 
 def find_user_by_login(login: str) -> User | None:

@@ -302,7 +302,8 @@ def _issue_certificates(cohort: Cohort) -> None:
 
 
 def load_demo() -> list[DemoPerson]:
-    """Create or refresh the demo; returns the people whose logins to print."""
+    """Create or refresh the demo; returns the people whose logins to print. A bulk load:
+    it commits step by step, like a command."""
     users = [_upsert_person(person) for person in PEOPLE]
     cohort = _upsert_cohort()
     _link(cohort, users)
@@ -316,6 +317,7 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     load_demo_plans(cohort, users)
     _issue_certificates(cohort)
+    db.session.commit()
     return PEOPLE + NEXT_PEOPLE
 
 

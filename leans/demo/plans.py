@@ -143,7 +143,6 @@ def _walk(plan: ActionPlan, user: User, graders: list[User], content: dict, stag
     ranges = parse_thresholds(current_app.config["LEANS_PREDICATE_THRESHOLDS"])
     if stage == "draft":
         save_draft(plan, content, plan.draft_version, start)
-        db.session.commit()
         return
     submit(plan, user, content, plan.draft_version, start)
     if stage == "submitted":
@@ -177,7 +176,7 @@ def _updates(plan: ActionPlan, user: User, stage: str) -> None:
         "approved_quiet": [],
     }[stage]
     for index, status, note, value, days_ago in reports:
-        post_update(plan, user, activity_index=index, status=status, note=note,
+        post_update(plan, activity_index=index, status=status, note=note,
                     indicator_value=value, reported_on=today - dt.timedelta(days=days_ago),
                     today=today)
 
@@ -199,3 +198,4 @@ def load_demo_plans(cohort: Cohort, users: list[User]) -> None:
         start = dt.datetime(2026, 11, 26, 3, tzinfo=dt.UTC) - dt.timedelta(
             days=days.get(stage, 10 + len(user.username)))
         _walk(plan, user, graders, content, stage, start)
+        db.session.commit()

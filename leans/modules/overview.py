@@ -13,7 +13,12 @@ from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, User
 from leans.modules.facts import load_facts
 from leans.modules.ledger import JpSummary, credits, summarize
-from leans.modules.progress import ModuleProgress, Status, overall_percent, training_progress
+from leans.modules.progress import (
+    ModuleProgress,
+    ProgressStatus,
+    overall_percent,
+    training_progress,
+)
 from leans.modules.training import training_modules
 
 
@@ -30,7 +35,7 @@ class Training:
     def next_step(self) -> tuple[Module, Lesson | None] | None:
         """The first unfinished, unlocked module and its first unfinished lesson."""
         for p in self.progress:
-            if p.status in (Status.COMPLETE, Status.LOCKED):
+            if p.status in (ProgressStatus.COMPLETE, ProgressStatus.LOCKED):
                 continue
             slug = p.next_lesson_slug()
             return p.module, (p.module.lesson(slug) if slug else None)

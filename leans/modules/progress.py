@@ -8,12 +8,12 @@ lessons that exist).
 from __future__ import annotations
 
 import datetime as dt
-import enum
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
 from leans.content.model import Module
+from leans.core.labels import Labelled
 
 #: lesson slug -> when it was marked done
 LessonFacts = Mapping[str, dt.datetime]
@@ -33,7 +33,7 @@ class ModuleFacts:
 NO_FACTS = ModuleFacts()
 
 
-class Status(enum.StrEnum):
+class ProgressStatus(Labelled):
     LOCKED = "locked"
     NOT_STARTED = "not_started"
     IN_PROGRESS = "in_progress"
@@ -55,7 +55,7 @@ class Missing:
 class ModuleProgress:
     module: Module
     done: frozenset[str]
-    status: Status
+    status: ProgressStatus
     completed_at: dt.datetime | None
     last_activity: dt.datetime | None
     unmet_prerequisites: tuple[Module, ...] = ()
@@ -90,12 +90,12 @@ class ModuleProgress:
     @property
     def percent(self) -> int:
         if not self.steps_total:
-            return 100 if self.status is Status.COMPLETE else 0
+            return 100 if self.status is ProgressStatus.COMPLETE else 0
         return min(100, self.steps_done * 100 // self.steps_total)
 
     @property
     def complete(self) -> bool:
-        return self.status is Status.COMPLETE
+        return self.status is ProgressStatus.COMPLETE
 
     @property
     def jp_earned(self) -> float:
@@ -126,13 +126,13 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
     complete = (not unmet_prerequisites and lessons_met and post_met and plan_met
                 and bool(existing))
     if unmet_prerequisites:
-        status = Status.LOCKED
+        status = ProgressStatus.LOCKED
     elif complete:
-        status = Status.COMPLETE
+        status = ProgressStatus.COMPLETE
     elif done:
-        status = Status.IN_PROGRESS
+        status = ProgressStatus.IN_PROGRESS
     else:
-        status = Status.NOT_STARTED
+        status = ProgressStatus.NOT_STARTED
     return ModuleProgress(
         module=module, done=done, status=status,
         completed_at=max(times) if complete and times else None,

@@ -6,7 +6,7 @@ from leans.assessments.quizzes.attempts import QuizState, attempts_of
 from leans.content.model import Module
 from leans.core.permissions import can_change
 from leans.modules.place import Place
-from leans.modules.progress import ModuleProgress, Status
+from leans.modules.progress import ModuleProgress, ProgressStatus
 
 
 def quiz_state(place: Place, module: Module, progress: ModuleProgress) -> QuizState:
@@ -15,5 +15,5 @@ def quiz_state(place: Place, module: Module, progress: ModuleProgress) -> QuizSt
     return QuizState(module, attempts,
                      lessons_done=progress.lessons_done == progress.lessons_total,
                      started_reading=progress.lessons_done > 0,
-                     locked=progress.status is Status.LOCKED,
+                     locked=progress.status is ProgressStatus.LOCKED,
                      closed=place.cohort is not None and not can_change(place.cohort))

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 
 from leans.assessments.quizzes.attempts import (
+    AttemptExpired,
     QuizError,
     start_attempt,
     submit_attempt,
@@ -89,7 +90,12 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
             abort(403)  # staff may read a submitted attempt, never answer it
         try:
             submit_attempt(attempt, request.form.to_dict(flat=False), utcnow())
+            db.session.commit()
+        except AttemptExpired as error:
+            db.session.commit()  # closed without a score: that stands
+            flash(str(error), "error")
         except QuizError as error:
+            db.session.rollback()
             flash(str(error), "error")
         return redirect(url_for("quizzes.attempt", cohort_slug=cohort_slug,
                                 module_slug=module_slug, attempt_id=attempt.id))

@@ -21,7 +21,7 @@ from leans.core.forms import EmptyForm
 from leans.core.models import Role
 from leans.core.permissions import can_change, role_required
 from leans.modules.place import Place, cohort_place, preview_place
-from leans.modules.progress import Status
+from leans.modules.progress import ProgressStatus
 from leans.modules.quiz_state import quiz_state
 from leans.modules.training import mark_lesson_done
 
@@ -48,7 +48,7 @@ def _render_module(place: Place, module_slug: str):
 def _render_lesson(place: Place, module_slug: str, lesson_slug: str):
     module, lesson = place.find(module_slug, lesson_slug)
     progress = place.progress_of(module)
-    if progress.status is Status.LOCKED and not place.preview:
+    if progress.status is ProgressStatus.LOCKED and not place.preview:
         flash(_("This module is locked until you complete the modules it builds on."), "warning")
         return redirect(place.module_url(module.slug))
     before, after = place.neighbours(module, lesson)
@@ -71,7 +71,7 @@ def resume(cohort_slug: str):
     """Continue where I left off: my first unfinished lesson of an unlocked module."""
     place = cohort_place(cohort_slug, current_user)
     for progress in place.progress():
-        if progress.status in (Status.COMPLETE, Status.LOCKED):
+        if progress.status in (ProgressStatus.COMPLETE, ProgressStatus.LOCKED):
             continue
         lesson_slug = progress.next_lesson_slug()
         if lesson_slug:
@@ -109,7 +109,7 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
               "warning")
         return redirect(place.lesson_url(module.slug, lesson.slug))
     progress = place.progress_of(module)
-    if progress.status is Status.LOCKED:
+    if progress.status is ProgressStatus.LOCKED:
         flash(_("This module is locked until you complete the modules it builds on."), "warning")
         return redirect(place.module_url(module.slug))
     mark_lesson_done(place.enrolment, module.slug, lesson.slug)

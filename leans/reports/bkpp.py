@@ -11,17 +11,15 @@ from sqlalchemy import func, select
 
 from leans.assessments.plans.content import PILOT_VILLAGES
 from leans.assessments.plans.models import ActionPlan
+from leans.assessments.plans.states import PlanState
 from leans.assessments.quizzes.analytics import participant_scores, summarize
 from leans.assessments.quizzes.models import QuizAttempt
-from leans.certificates.models import Certificate
+from leans.certificates.models import Certificate, CertificateStatus
 from leans.content.model import Catalogue
 from leans.core.extensions import db
+from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
 from leans.modules.cohort_progress import ParticipantRow, cohort_report
-
-PLAN_STATES = {"draft": "draf", "submitted": "diajukan", "in_review": "sedang dinilai",
-               "revision_requested": "perlu revisi", "resubmitted": "diajukan ulang",
-               "approved": "disetujui"}
 
 
 @dataclass(frozen=True)
@@ -36,8 +34,6 @@ class Table:
 @dataclass(frozen=True)
 class Report:
     tables: dict[str, Table]
-    participants: int
-    jp_delivered: float
 
 
 def _group_table(key: str, label: str, rows: Sequence[ParticipantRow], group_of,
@@ -87,7 +83,7 @@ def build_report(cohorts: Sequence[Cohort], catalogue: Catalogue) -> Report:
     tables["summary"] = Table("summary", ["Ukuran", "Nilai"], [
         ["Angkatan", len(cohorts)], ["Peserta", len(rows)],
         ["Peserta tuntas", sum(r.complete for r in rows)], ["JP diberikan", jp]])
-    return Report(tables, len(rows), jp)
+    return Report(tables)
 
 
 def _plan_table(enrolment_ids: list[int]) -> Table:
@@ -95,8 +91,8 @@ def _plan_table(enrolment_ids: list[int]) -> Table:
         ActionPlan.enrolment_id.in_(enrolment_ids)))) if enrolment_ids else Counter()
     without = len(enrolment_ids) - sum(counts.values())
     return Table("plans", ["Status rencana aksi", "Jumlah"],
-                 [[label, counts[state]] for state, label in PLAN_STATES.items()]
-                 + [["belum ada", without]])
+                 [[label_id(state), counts[state]] for state in PlanState]
+                 + [["Belum ada", without]])
 
 
 def _test_table(cohorts: Sequence[Cohort], catalogue: Catalogue) -> Table:
@@ -127,5 +123,4 @@ def _certificate_table(cohorts: Sequence[Cohort]) -> Table:
         .join(Enrolment, Enrolment.id == Certificate.enrolment_id)
         .where(Enrolment.cohort_id.in_(ids)).group_by(Certificate.status)).all()) if ids else {}
     return Table("certificates", ["Status sertifikat", "Jumlah"],
-                 [["berlaku", counts.get("valid", 0)], ["dicabut", counts.get("revoked", 0)],
-                  ["diganti", counts.get("superseded", 0)]])
+                 [[label_id(status), counts.get(status, 0)] for status in CertificateStatus])

@@ -6,14 +6,10 @@ import datetime as dt
 from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
+from leans.core.labels import label_id
 from leans.modules.cohort_progress import CohortReport, ParticipantRow
-from leans.modules.progress import Status
 
 SORT_KEYS = ("name", "unit", "progress", "activity")
-STATUS_LABELS_ID = {
-    Status.COMPLETE: "selesai", Status.IN_PROGRESS: "sedang berjalan",
-    Status.NOT_STARTED: "belum mulai", Status.LOCKED: "terkunci",
-}
 
 
 def filter_rows(rows: Sequence[ParticipantRow], *, unit: str = "", state: str = "",
@@ -57,7 +53,7 @@ def export_table(report: CohortReport, timezone: str) -> tuple[list[str], list[l
         cells: list = [row.user.nip_display or "", row.user.full_name, row.user.unit or ""]
         for progress in row.progress:
             done = progress.completed_at.astimezone(zone).date() if progress.completed_at else None
-            cells += [STATUS_LABELS_ID[progress.status], done]
+            cells += [label_id(progress.status), done]
         cells += [row.jp_earned, row.overall_percent]
         rows.append(cells)
     return header, rows

@@ -12,9 +12,10 @@ from leans.assessments.quizzes.analytics import (
     participant_scores,
     summarize,
 )
-from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.quizzes.models import QuizAttempt, QuizKind
 from leans.content import get_catalogue
 from leans.core.extensions import db
+from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment, User
 from leans.core.permissions import get_managed_cohort_or_404
 from leans.core.spreadsheets import download
@@ -60,7 +61,7 @@ def _module_report(cohort: Cohort, module_slug: str):
     rows = sorted(((people[e], scores.get(e)) for e in people),
                   key=lambda pair: pair[0].full_name.lower())
     items = {kind: item_analysis(counting_attempts(attempts, kind, module.quiz.score_policy))
-             for kind in ("pre", "post")}
+             for kind in QuizKind}
     return module, summarize(scores.values()), rows, items
 
 
@@ -89,7 +90,7 @@ def export(cohort_slug: str, module_slug: str, table: str, fmt: str):
                   s.post_attempts if s else 0] for u, s in rows]
     else:
         header = ["Tes", "ID soal", "Soal", "Ditanyakan", "Salah", "Persen salah"]
-        cells = [[kind, i.question_id, i.text, i.asked, i.missed, round(i.share_missed * 100)]
-                 for kind in ("pre", "post") for i in items[kind]]
+        cells = [[label_id(kind), i.question_id, i.text, i.asked, i.missed,
+                  round(i.share_missed * 100)] for kind in QuizKind for i in items[kind]]
     return download(f"tes-{cohort.slug}-{module.slug}-{table}", fmt,
                     "Hasil" if table == "results" else "Analisis soal", header, cells)

@@ -8,6 +8,15 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from leans.assessments.plans.models import ActionPlan, PlanUpdate
+from leans.core.labels import Labelled, label_id
+
+
+class TrackerState(Labelled):
+    """An approved plan after the training: moving, or stalled (no update for too long, or
+    a milestone blocked)."""
+
+    MOVING = "moving"
+    STALLED = "stalled"
 
 
 @dataclass(frozen=True)
@@ -71,5 +80,6 @@ def export_rows(tracked: Sequence[TrackedPlan]) -> tuple[list[str], list[list]]:
                      item.plan.predicate or "",
                      item.plan.approved_at.date() if item.plan.approved_at else None,
                      item.last_update, item.milestones, counts["done"], counts["in_progress"],
-                     counts["blocked"], "macet" if item.stalled else "bergerak"])
+                     counts["blocked"],
+                     label_id(TrackerState.STALLED if item.stalled else TrackerState.MOVING)])
     return header, rows

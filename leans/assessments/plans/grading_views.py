@@ -85,7 +85,9 @@ def start(plan_id: int):
         abort(400)
     try:
         start_review(plan, current_user, int(request.form.get("state_version", 0)), utcnow())
+        db.session.commit()
     except PlanError as error:
+        db.session.rollback()
         flash(str(error), "error")
     return redirect(url_for("grading.screen", plan_id=plan.id))
 
@@ -125,6 +127,7 @@ def grade(plan_id: int):
                   if review.decision == "request_revision"
                   else _("Plan approved with %(score)s (%(predicate)s).",
                          score=f"{review.score:g}", predicate=review.predicate), "success")
+        db.session.commit()
     except PlanError as error:
         db.session.rollback()
         db.session.refresh(plan)

@@ -7,7 +7,8 @@ import datetime as dt
 from sqlalchemy import JSON, Date, Float, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leans.core.extensions import UTCDateTime, db
+from leans.assessments.plans.states import PlanAction, PlanState, UpdateStatus
+from leans.core.extensions import UTCDateTime, code_type, db
 from leans.core.models import Enrolment, User, utcnow
 
 
@@ -18,8 +19,7 @@ class ActionPlan(db.Model):
     #: One plan per participant per cohort.
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolments.id", ondelete="CASCADE"), unique=True)
-    #: A :class:`PlanState` value.
-    state: Mapped[str] = mapped_column(String(24), default="draft")
+    state: Mapped[PlanState] = mapped_column(code_type(PlanState, 24), default=PlanState.DRAFT)
     #: Raised by every state change and grade: a grader's form from before is refused.
     state_version: Mapped[int] = mapped_column(Integer, default=1)
     #: The participant's working copy, and its version for optimistic concurrency.
@@ -75,7 +75,7 @@ class PlanReview(db.Model):
     version_id: Mapped[int] = mapped_column(ForeignKey("plan_versions.id", ondelete="CASCADE"))
     grader_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     #: ``request_revision``, ``approve`` or ``change_grade``.
-    decision: Mapped[str] = mapped_column(String(24))
+    decision: Mapped[PlanAction] = mapped_column(code_type(PlanAction, 24))
     rubric_slug: Mapped[str] = mapped_column(String(64))
     #: Points per criterion id, and a comment per criterion id.
     levels: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -103,8 +103,7 @@ class PlanUpdate(db.Model):
     #: Position of the activity in the approved version, and its text at that time.
     activity_index: Mapped[int] = mapped_column(Integer)
     activity_label: Mapped[str] = mapped_column(String(300))
-    #: ``done``, ``in_progress`` or ``blocked``.
-    status: Mapped[str] = mapped_column(String(16))
+    status: Mapped[UpdateStatus] = mapped_column(code_type(UpdateStatus, 16))
     note: Mapped[str] = mapped_column(Text, default="")
     indicator_value: Mapped[str] = mapped_column(String(100), default="")
     reported_on: Mapped[dt.date] = mapped_column(Date)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import enum
+from leans.core.labels import Labelled
 
 
-class PlanState(enum.StrEnum):
+class PlanState(Labelled):
     DRAFT = "draft"
     SUBMITTED = "submitted"
     IN_REVIEW = "in_review"
@@ -14,7 +14,9 @@ class PlanState(enum.StrEnum):
     APPROVED = "approved"
 
 
-class Action(enum.StrEnum):
+class PlanAction(Labelled):
+    """What a participant or grader does to a plan; a review records its decision as one."""
+
     SUBMIT = "submit"
     START_REVIEW = "start_review"
     REQUEST_REVISION = "request_revision"
@@ -22,9 +24,9 @@ class Action(enum.StrEnum):
     CHANGE_GRADE = "change_grade"
 
 
-S, A = PlanState, Action
+S, A = PlanState, PlanAction
 #: (state, action) -> new state. Anything else is refused.
-TRANSITIONS: dict[tuple[PlanState, Action], PlanState] = {
+TRANSITIONS: dict[tuple[PlanState, PlanAction], PlanState] = {
     (S.DRAFT, A.SUBMIT): S.SUBMITTED,
     (S.REVISION_REQUESTED, A.SUBMIT): S.RESUBMITTED,
     (S.SUBMITTED, A.START_REVIEW): S.IN_REVIEW,
@@ -39,14 +41,22 @@ EDITABLE = {S.DRAFT, S.REVISION_REQUESTED}
 AWAITING_GRADER = {S.SUBMITTED, S.RESUBMITTED, S.IN_REVIEW}
 
 
+class UpdateStatus(Labelled):
+    """Where a milestone of an approved plan stands, as its latest progress update says."""
+
+    DONE = "done"
+    IN_PROGRESS = "in_progress"
+    BLOCKED = "blocked"
+
+
 class TransitionError(ValueError):
-    def __init__(self, state: PlanState, action: Action) -> None:
+    def __init__(self, state: PlanState, action: PlanAction) -> None:
         super().__init__(f"'{action}' is not possible while the plan is '{state}'")
         self.state, self.action = state, action
 
 
-def next_state(state: PlanState, action: Action) -> PlanState:
+def next_state(state: PlanState, action: PlanAction) -> PlanState:
     try:
-        return TRANSITIONS[(PlanState(state), Action(action))]
+        return TRANSITIONS[(PlanState(state), PlanAction(action))]
     except KeyError:
-        raise TransitionError(PlanState(state), Action(action)) from None
+        raise TransitionError(PlanState(state), PlanAction(action)) from None

@@ -23,6 +23,7 @@ from leans.assessments.plans.access import my_training, plan_of, plan_rubric
 from leans.assessments.plans.forms import PlanForm, UpdateForm
 from leans.assessments.plans.states import EDITABLE, PlanState
 from leans.assessments.plans.workflow import (
+    IncompletePlan,
     PlanError,
     StaleDraft,
     get_or_create_plan,
@@ -75,6 +76,7 @@ def plan(cohort_slug: str):
     try:
         if request.form.get("action") == "submit":
             version = submit(plan, current_user, form.content(), expected, utcnow())
+            db.session.commit()
             flash(_("Version %(n)d of your plan was submitted. Your facilitator will review "
                     "it.", n=version.number), "success")
         else:
@@ -84,7 +86,11 @@ def plan(cohort_slug: str):
     except StaleDraft as error:
         db.session.rollback()
         return _conflict(cohort, plan, form, str(error))
+    except IncompletePlan as error:
+        db.session.commit()  # the draft is kept even though it cannot be submitted yet
+        return _page(cohort, plan, errors=error.problems, status=422)
     except PlanError as error:
+        db.session.rollback()
         db.session.refresh(plan)
         return _page(cohort, plan, errors=str(error).splitlines(), status=422)
     return redirect(url_for("plans.plan", cohort_slug=cohort.slug))
@@ -109,10 +115,7 @@ def autosave(cohort_slug: str):
     try:
         save_draft(plan, form.content(), int(form.draft_version.data or 0), utcnow())
         db.session.commit()
-    except StaleDraft as error:
-        db.session.rollback()
-        return jsonify(message=str(error)), 409
-    except PlanError as error:
+    except PlanError as error:  # a newer draft (StaleDraft), or the plan was submitted
         db.session.rollback()
         return jsonify(message=str(error)), 409
     return jsonify(draft_version=plan.draft_version,
@@ -150,11 +153,13 @@ def add_update(cohort_slug: str):
         flash(_("The update was not saved: choose a milestone, a status and a date."), "error")
         return _page(cohort, plan, status=400)
     try:
-        post_update(plan, current_user, activity_index=form.activity_index.data,
+        post_update(plan, activity_index=form.activity_index.data,
                     status=form.status.data, note=form.note.data or "",
                     indicator_value=form.indicator_value.data or "",
                     reported_on=form.reported_on.data, today=local_today())
+        db.session.commit()
     except PlanError as error:
+        db.session.rollback()
         flash(str(error), "error")
         return _page(cohort, plan, status=422)
     flash(_("Progress update saved."), "success")

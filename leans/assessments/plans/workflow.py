@@ -1,5 +1,9 @@
 """The action plan workflow: drafts that are never lost, submission, rubric grading with
-revision rounds, grade changes with reasons, progress updates; every step audited."""
+revision rounds, grade changes with reasons, progress updates; every step audited.
+
+Each step changes the session and flushes; the caller (a view, the demo) commits, or rolls
+back on an error.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +18,10 @@ from leans.assessments.plans.models import ActionPlan, PlanReview, PlanUpdate, P
 from leans.assessments.plans.scoring import Threshold, predicate, weighted_score
 from leans.assessments.plans.states import (
     EDITABLE,
-    Action,
+    PlanAction,
     PlanState,
     TransitionError,
+    UpdateStatus,
     next_state,
 )
 from leans.content.rubric import Rubric
@@ -24,7 +29,6 @@ from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.models import Enrolment, User
 
-UPDATE_STATUSES = ("done", "in_progress", "blocked")
 MAX_NOTE = 2000
 
 
@@ -38,6 +42,20 @@ class StaleDraft(PlanError):
 
 class ConcurrentChange(PlanError):
     """Another facilitator changed the plan after this form was loaded."""
+
+    def __init__(self) -> None:
+        super().__init__(_("Someone else changed this plan after you opened it (for example "
+                           "another facilitator saved a grade). Nothing was overwritten; your "
+                           "input is shown below: check the current state before saving "
+                           "again."))
+
+
+class IncompletePlan(PlanError):
+    """The plan cannot be submitted yet; the draft itself was saved (commit to keep it)."""
+
+    def __init__(self, problems: list[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = problems
 
 
 def get_or_create_plan(enrolment: Enrolment) -> ActionPlan:
@@ -76,13 +94,10 @@ def save_draft(plan: ActionPlan, content: dict, expected_version: int,
 def _ensure_fresh(plan: ActionPlan, expected_state_version: int | None) -> None:
     """Refuse a form loaded before someone else changed the plan."""
     if expected_state_version is not None and plan.state_version != expected_state_version:
-        raise ConcurrentChange(_("Someone else changed this plan after you opened it (for "
-                                 "example another facilitator saved a grade). Nothing was "
-                                 "overwritten; your input is shown below: check the current "
-                                 "state before saving again."))
+        raise ConcurrentChange()
 
 
-def _change_state(plan: ActionPlan, action: Action, expected_state_version: int | None,
+def _change_state(plan: ActionPlan, action: PlanAction, expected_state_version: int | None,
                   **values: object) -> PlanState:
     """Move the plan along the workflow atomically; refuse if someone moved it first."""
     _ensure_fresh(plan, expected_state_version)
@@ -98,40 +113,34 @@ def _change_state(plan: ActionPlan, action: Action, expected_state_version: int 
         update(ActionPlan).where(*condition)
         .values(state=str(new_state), state_version=ActionPlan.state_version + 1, **values))
     if result.rowcount != 1:
-        db.session.rollback()
-        raise ConcurrentChange(_("Someone else changed this plan after you opened it (for "
-                                 "example another facilitator saved a grade). Nothing was "
-                                 "overwritten; your input is shown below: check the current "
-                                 "state before saving again."))
+        raise ConcurrentChange()
     db.session.refresh(plan)
     return new_state
 
 
 def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
            now: dt.datetime) -> PlanVersion:
-    """Save the typed text, check it is complete, and freeze it as the next version."""
+    """Save the typed text, check it is complete, and freeze it as the next version.
+    Raises :class:`IncompletePlan` with the draft saved, so the caller can keep it."""
     save_draft(plan, content, expected_version, now)
     problems = missing_fields(plan.draft)
     if problems:
-        db.session.commit()  # the draft is kept even though it cannot be submitted yet
-        raise PlanError("\n".join(problems))
+        raise IncompletePlan(problems)
     number = len(plan.versions) + 1
-    _change_state(plan, Action.SUBMIT, None, reviewer_id=None, review_started_at=None)
+    _change_state(plan, PlanAction.SUBMIT, None, reviewer_id=None, review_started_at=None)
     version = PlanVersion(plan_id=plan.id, number=number, content=plan.draft, submitted_at=now)
     db.session.add(version)
     db.session.flush()
     record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
-    db.session.commit()
     return version
 
 
 def start_review(plan: ActionPlan, grader: User, expected_state_version: int,
                  now: dt.datetime) -> None:
-    _change_state(plan, Action.START_REVIEW, expected_state_version, reviewer_id=grader.id,
+    _change_state(plan, PlanAction.START_REVIEW, expected_state_version, reviewer_id=grader.id,
                   review_started_at=now)
     record(grader, "plan.review_started", "action_plan", plan.id, at=now,
            version=plan.latest_version.number)
-    db.session.commit()
 
 
 def _checked_levels(rubric: Rubric, levels: Mapping[str, int | None]) -> dict[str, int]:
@@ -149,32 +158,43 @@ def _checked_levels(rubric: Rubric, levels: Mapping[str, int | None]) -> dict[st
     return chosen
 
 
+def _add_review(plan: ActionPlan, grader: User, rubric: Rubric, action: PlanAction,
+                levels: dict[str, int], comments: Mapping[str, str], overall_comment: str,
+                score: float, label: str, now: dt.datetime, reason: str | None = None
+                ) -> PlanReview:
+    """The review of the plan's latest version, as graded (comments trimmed, empty ones
+    dropped)."""
+    review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
+                        decision=str(action), rubric_slug=rubric.slug, levels=levels,
+                        comments={k: v.strip() for k, v in comments.items() if v.strip()},
+                        overall_comment=overall_comment.strip(), score=score, predicate=label,
+                        reason=reason, created_at=now)
+    db.session.add(review)
+    db.session.flush()
+    return review
+
+
 def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Threshold], *,
            decision: str, levels: Mapping[str, int | None], comments: Mapping[str, str],
            overall_comment: str, expected_state_version: int, now: dt.datetime) -> PlanReview:
     """Request a revision or approve with a grade; the score is computed here."""
     _ensure_fresh(plan, expected_state_version)
-    action = {"request_revision": Action.REQUEST_REVISION, "approve": Action.APPROVE}.get(
+    action = {"request_revision": PlanAction.REQUEST_REVISION, "approve": PlanAction.APPROVE}.get(
         decision)
     if action is None:
         raise PlanError(_("Choose a decision: request a revision or approve."))
     chosen = _checked_levels(rubric, levels)
-    if action is Action.REQUEST_REVISION and not overall_comment.strip():
+    if action is PlanAction.REQUEST_REVISION and not overall_comment.strip():
         raise PlanError(_("Explain in the overall comment what the participant should revise."))
     score = weighted_score(rubric, chosen)
     label = predicate(score, thresholds)
     extra = {"score": score, "predicate": label, "approved_at": now} \
-        if action is Action.APPROVE else {}
+        if action is PlanAction.APPROVE else {}
     _change_state(plan, action, expected_state_version, **extra)
-    review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
-                        decision=str(action), rubric_slug=rubric.slug, levels=chosen,
-                        comments={k: v.strip() for k, v in comments.items() if v.strip()},
-                        overall_comment=overall_comment.strip(), score=score, predicate=label,
-                        created_at=now)
-    db.session.add(review)
+    review = _add_review(plan, grader, rubric, PlanAction(action), chosen, comments,
+                         overall_comment, score, label, now)
     record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
            version=plan.latest_version.number, score=score, predicate=label)
-    db.session.commit()
     return review
 
 
@@ -190,23 +210,17 @@ def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: lis
     old = {"score": plan.score, "predicate": plan.predicate}
     score = weighted_score(rubric, chosen)
     label = predicate(score, thresholds)
-    _change_state(plan, Action.CHANGE_GRADE, expected_state_version, score=score,
+    _change_state(plan, PlanAction.CHANGE_GRADE, expected_state_version, score=score,
                   predicate=label)
-    review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
-                        decision=str(Action.CHANGE_GRADE), rubric_slug=rubric.slug,
-                        levels=chosen, comments={k: v.strip() for k, v in comments.items()
-                                                 if v.strip()},
-                        overall_comment=overall_comment.strip(), score=score, predicate=label,
-                        reason=reason.strip(), created_at=now)
-    db.session.add(review)
+    review = _add_review(plan, grader, rubric, PlanAction.CHANGE_GRADE, chosen, comments,
+                         overall_comment, score, label, now, reason=reason.strip())
     record(grader, "plan.grade_changed", "action_plan", plan.id, at=now, reason=reason.strip(),
            old_score=old["score"], old_predicate=old["predicate"], score=score,
            predicate=label)
-    db.session.commit()
     return review
 
 
-def post_update(plan: ActionPlan, author: User, *, activity_index: int, status: str,
+def post_update(plan: ActionPlan, *, activity_index: int, status: str,
                 note: str, indicator_value: str, reported_on: dt.date,
                 today: dt.date) -> PlanUpdate:
     """A dated progress report on one milestone of an approved plan."""
@@ -215,7 +229,7 @@ def post_update(plan: ActionPlan, author: User, *, activity_index: int, status: 
     activities = plan.latest_version.content.get("activities", [])
     if not 0 <= activity_index < len(activities):
         raise PlanError(_("Choose one of the plan's milestones."))
-    if status not in UPDATE_STATUSES:
+    if status not in set(UpdateStatus):
         raise PlanError(_("Choose a status: done, in progress or blocked."))
     if reported_on > today:
         raise PlanError(_("The date of an update cannot be in the future."))
@@ -227,5 +241,5 @@ def post_update(plan: ActionPlan, author: User, *, activity_index: int, status: 
                        status=status, note=note.strip(), indicator_value=indicator_value.strip(),
                        reported_on=reported_on)
     db.session.add(entry)
-    db.session.commit()
+    db.session.flush()
     return entry

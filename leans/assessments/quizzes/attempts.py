@@ -1,4 +1,5 @@
-"""Taking quizzes: who may take which test, starting attempts, submitting answers safely."""
+"""Taking quizzes: who may take which test, starting attempts, submitting answers safely.
+The functions change the session and flush; the caller commits (or rolls back)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,11 @@ _ANSWER_KEY = re.compile(r"^q(\d+)$")
 
 class QuizError(Exception):
     """A submission or start that cannot be accepted; the message says why."""
+
+
+class AttemptExpired(QuizError):
+    """Submitted after the time limit: the attempt was closed without a score (commit to
+    keep that)."""
 
 
 @dataclass(frozen=True)
@@ -174,8 +180,8 @@ def submit_attempt(attempt: QuizAttempt, form: Mapping[str, list[str]],
         raise QuizError(_("This attempt was already submitted; its result stands."))
     if attempt.expires_at and now > attempt.expires_at + dt.timedelta(seconds=GRACE_SECONDS):
         _close_expired(attempt, now)
-        db.session.commit()
-        raise QuizError(_("The time limit had passed: this attempt was closed without a score."))
+        raise AttemptExpired(_("The time limit had passed: this attempt was closed without a "
+                               "score."))
     answers = parse_answers(attempt.questions, form)
     percent, _points = score_attempt(attempt.questions, answers)
     result = db.session.execute(
@@ -184,8 +190,7 @@ def submit_attempt(attempt: QuizAttempt, form: Mapping[str, list[str]],
         .values(submitted_at=now, answers=answers, score=percent,
                 passed=percent >= attempt.pass_mark))
     if result.rowcount != 1:
-        db.session.rollback()
         raise QuizError(_("This attempt was already submitted; its result stands."))
-    db.session.commit()
+    db.session.flush()
     db.session.refresh(attempt)
     return attempt

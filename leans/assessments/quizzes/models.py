@@ -16,8 +16,16 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leans.core.extensions import UTCDateTime, db
+from leans.core.extensions import UTCDateTime, code_type, db
+from leans.core.labels import Labelled
 from leans.core.models import Enrolment, utcnow
+
+
+class QuizKind(Labelled):
+    """A module's test before the material (pre) or after it (post)."""
+
+    PRE = "pre"
+    POST = "post"
 
 
 class QuizAttempt(db.Model):
@@ -28,8 +36,7 @@ class QuizAttempt(db.Model):
     enrolment_id: Mapped[int] = mapped_column(
         ForeignKey("enrolments.id", ondelete="CASCADE"), index=True)
     module_slug: Mapped[str] = mapped_column(String(100))
-    #: ``pre`` or ``post``.
-    kind: Mapped[str] = mapped_column(String(8))
+    kind: Mapped[QuizKind] = mapped_column(code_type(QuizKind, 8))
     #: 1 for the first attempt of this kind, 2 for the second, ...
     number: Mapped[int] = mapped_column(Integer)
     #: Seed of the random draw and the bank's SHA-256 at that moment (reproducible draw).

@@ -1,0 +1,73 @@
+"""Codes and the words people read: the one label table.
+
+Every code that reaches a page or an export (a plan's state, a certificate's status, a role,
+...) is a member of an enum derived from :class:`Labelled`, and its label is in
+:data:`LABELS`, keyed by the enum's name and the code. Pages use ``member.label`` or the
+``label`` filter (in the reader's language); exports use :func:`label_id` (always Bahasa
+Indonesia, the language of BKPP's spreadsheets). A test checks that every member of every
+``Labelled`` enum has a label, translated.
+
+The table names enums by their class name so that core, the lowest layer, needs no import of
+the features that define them.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask import Flask
+from flask_babel import LazyString, force_locale
+from flask_babel import lazy_gettext as _l
+
+LABELS: dict[str, dict[str, LazyString]] = {
+    # core
+    "Role": {"participant": _l("Participant"), "facilitator": _l("Facilitator"),
+             "admin": _l("Administrator")},
+    "UnitType": {"opd": _l("Regional agency (OPD)"), "kecamatan": _l("Sub-district"),
+                 "desa": _l("Village")},
+    # course modules
+    "ProgressStatus": {"locked": _l("Locked"), "not_started": _l("Not started"),
+                       "in_progress": _l("In progress"), "complete": _l("Complete")},
+    # tests
+    "QuizKind": {"pre": _l("Pre-test"), "post": _l("Post-test")},
+    # action plans
+    "PlanState": {"draft": _l("Draft"), "submitted": _l("Submitted"),
+                  "in_review": _l("In review"), "revision_requested": _l("Revision requested"),
+                  "resubmitted": _l("Resubmitted"), "approved": _l("Approved")},
+    "PlanAction": {"submit": _l("Submitted"), "start_review": _l("Review started"),
+                   "request_revision": _l("Revision requested"), "approve": _l("Approved"),
+                   "change_grade": _l("Grade changed")},
+    "UpdateStatus": {"done": _l("Done"), "in_progress": _l("In progress"),
+                     "blocked": _l("Blocked")},
+    "TrackerState": {"moving": _l("Moving"), "stalled": _l("Stalled")},
+    # certificates
+    "CertificateStatus": {"valid": _l("Valid"), "revoked": _l("Revoked"),
+                          "superseded": _l("Superseded")},
+    "JobKind": {"issue": _l("Issue to all eligible"), "export": _l("Export as ZIP")},
+    "JobStatus": {"queued": _l("Waiting"), "running": _l("Running"), "done": _l("Finished"),
+                  "failed": _l("Failed")},
+}
+
+
+class Labelled(enum.StrEnum):
+    """A code that people never see raw: ``member.label`` is its word in the current
+    language."""
+
+    @property
+    def label(self) -> str:
+        return str(LABELS[type(self).__name__][self.value])
+
+
+def label(value: object) -> str:
+    """The label of a code (``Labelled`` member); any other value as text."""
+    return value.label if isinstance(value, Labelled) else ("" if value is None else str(value))
+
+
+def label_id(value: object) -> str:
+    """The label in Bahasa Indonesia, for exports."""
+    with force_locale("id"):
+        return label(value)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters["label"] = label
