@@ -6,7 +6,7 @@ from flask import Blueprint, render_template, request
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from leans.core.audit import AuditEvent
+from leans.core.audit import AuditEvent, AuditObject
 from leans.core.extensions import db
 from leans.core.models import Role
 from leans.core.permissions import role_required
@@ -21,9 +21,12 @@ def trail():
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(
         AuditEvent.id.desc()).limit(500)
     kind, object_id = request.args.get("type", ""), request.args.get("id", type=int)
-    if kind:
-        query = query.where(AuditEvent.object_type == kind)
+    if kind in set(AuditObject):
+        query = query.where(AuditEvent.object_type == AuditObject(kind))
+    else:
+        kind = ""
     if object_id:
         query = query.where(AuditEvent.object_id == object_id)
     return render_template("admin/audit.html", events=db.session.scalars(query).all(),
-                           kind=kind, object_id=object_id)
+                           kind=kind, object_id=object_id,
+                           object_types=list(AuditObject))

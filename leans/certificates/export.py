@@ -18,7 +18,7 @@ from leans.certificates.models import Certificate
 from leans.core.extensions import db
 from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
-from leans.core.spreadsheets import to_csv, to_xlsx
+from leans.core.spreadsheets import Table, to_csv, to_xlsx
 
 REGISTER_COLUMNS = ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
                     "Status", "Tanggal terbit"]
@@ -60,9 +60,9 @@ def build_zip(cohort: Cohort, target: Path | io.BytesIO,
             merged.append(io.BytesIO(certificate.pdf))
             if progress and (index % 25 == 0 or index == len(valid)):
                 progress(index, len(valid))
-        rows = register_rows(certificates)
-        archive.writestr("register.xlsx", to_xlsx("Register", REGISTER_COLUMNS, rows))
-        archive.writestr("register.csv", to_csv(REGISTER_COLUMNS, rows))
+        register = Table("Register", REGISTER_COLUMNS, register_rows(certificates))
+        archive.writestr("register.xlsx", to_xlsx(register))
+        archive.writestr("register.csv", to_csv(register))
         if valid:
             buffer = io.BytesIO()
             merged.write(buffer)

@@ -9,11 +9,49 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, event
+from sqlalchemy import JSON, ForeignKey, Integer, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from leans.core.extensions import UTCDateTime, db
+from leans.core.extensions import UTCDateTime, code_type, db
+from leans.core.labels import Labelled
 from leans.core.models import User, utcnow
+
+
+class AuditAction(Labelled):
+    """What happened; recording an action not listed here fails (so every entry has a
+    label on the audit page)."""
+
+    PLAN_SUBMITTED = "plan.submitted"
+    PLAN_REVIEW_STARTED = "plan.review_started"
+    PLAN_REVISION_REQUESTED = "plan.request_revision"
+    PLAN_APPROVED = "plan.approve"
+    PLAN_GRADE_CHANGED = "plan.grade_changed"
+    CERTIFICATE_ISSUED = "certificate.issued"
+    CERTIFICATE_REISSUED = "certificate.reissued"
+    CERTIFICATE_REVOKED = "certificate.revoked"
+    COHORT_CREATED = "cohort.created"
+    COHORT_CHANGED = "cohort.changed"
+    COHORT_CLOSED = "cohort.closed"
+    COHORT_REOPENED = "cohort.reopened"
+    ENROLLED = "enrolment.enrol"
+    UNENROLLED = "enrolment.unenrol"
+    USER_CREATED = "user.created"
+    USER_DEACTIVATED = "user.deactivated"
+    USER_REACTIVATED = "user.reactivated"
+    USER_NIP_CHANGED = "user.nip_changed"
+    USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 - an event name
+    USER_ROLES_CHANGED = "user.roles_changed"
+    USERS_IMPORTED = "users.imported"
+
+
+class AuditObject(Labelled):
+    """What an audit entry is about."""
+
+    ACTION_PLAN = "action_plan"
+    CERTIFICATE = "certificate"
+    COHORT = "cohort"
+    ENROLMENT = "enrolment"
+    USER = "user"
 
 
 class AuditEvent(db.Model):
@@ -23,10 +61,10 @@ class AuditEvent(db.Model):
     at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: Who acted; ``None`` for the system (e.g. the command line).
     actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    #: What happened, e.g. ``plan.submitted``, ``plan.approved``, ``plan.grade_changed``.
-    action: Mapped[str] = mapped_column(String(64))
+    #: What happened, e.g. ``plan.submitted``, ``plan.approve``, ``plan.grade_changed``.
+    action: Mapped[AuditAction] = mapped_column(code_type(AuditAction, 64))
     #: What it happened to, e.g. ``action_plan`` 12.
-    object_type: Mapped[str] = mapped_column(String(32))
+    object_type: Mapped[AuditObject] = mapped_column(code_type(AuditObject, 32))
     object_id: Mapped[int] = mapped_column(Integer)
     #: Details: the reason given, the version, the old and new grade, ...
     details: Mapped[dict] = mapped_column(JSON, default=dict)
@@ -46,9 +84,10 @@ def _refuse_change(mapper, connection, target) -> None:
 
 def record(actor: User | None, action: str, object_type: str, object_id: int,
            at: dt.datetime | None = None, **details: object) -> AuditEvent:
-    """Add an audit event to the current transaction (``at`` defaults to now)."""
-    entry = AuditEvent(actor_id=actor.id if actor else None, action=action,
-                       object_type=object_type, object_id=object_id, details=details,
+    """Add an audit event to the current transaction (``at`` defaults to now). ``action`` and
+    ``object_type`` must be :class:`AuditAction` and :class:`AuditObject` values."""
+    entry = AuditEvent(actor_id=actor.id if actor else None, action=AuditAction(action),
+                       object_type=AuditObject(object_type), object_id=object_id, details=details,
                        at=at or utcnow())
     db.session.add(entry)
     return entry

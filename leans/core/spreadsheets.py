@@ -1,4 +1,5 @@
-"""CSV and XLSX writing for every export, safe against formula injection.
+"""Tables and their CSV and XLSX files: every export is a :class:`Table`, written here,
+safe against formula injection.
 
 A text cell starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is never written as a formula:
 in CSV it gets a leading apostrophe (OWASP's advice), in XLSX it is stored as typed text.
@@ -9,7 +10,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import Response
 from openpyxl import Workbook
@@ -20,35 +22,47 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
 Cell = str | int | float | dt.date | None
 
 
+@dataclass(frozen=True)
+class Table:
+    """A header row and data rows, with a short name (the XLSX sheet's title, and the key
+    of a report's table in URLs)."""
+
+    name: str
+    header: Sequence[str]
+    rows: Sequence[Sequence[Cell]]
+    #: Rows to highlight on the page (e.g. the pilot villages), by their first cell.
+    highlight: frozenset = frozenset()
+
+
 def csv_safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
         return "'" + value
     return value
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM, so that Excel opens Indonesian names correctly."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow([csv_safe(h) for h in header])
-    for row in rows:
+    writer.writerow([csv_safe(h) for h in table.header])
+    for row in table.rows:
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def to_xlsx(title: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
+def to_xlsx(table: Table) -> bytes:
     """One sheet with a bold, frozen header row; text cells are always stored as text."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=table.name[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     header_cells = []
-    for name in header:
+    for name in table.header:
         cell = _cell(sheet, name)
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
-    for row in rows:
+    for row in table.rows:
         # Plain values are much faster; only text that could read as a formula is wrapped.
         sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
                       else v for v in row])
@@ -68,12 +82,11 @@ def _cell(sheet, value: Cell) -> WriteOnlyCell:
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def download(filename: str, fmt: str, sheet_title: str, header: Sequence[str],
-             rows: Iterable[Sequence[Cell]]) -> Response:
-    """A CSV or XLSX file as an attachment."""
+def download(filename: str, fmt: str, table: Table) -> Response:
+    """The table as a CSV or XLSX file, as an attachment."""
     if fmt == "csv":
-        body, mimetype = to_csv(header, rows), "text/csv; charset=utf-8"
+        body, mimetype = to_csv(table), "text/csv; charset=utf-8"
     else:
-        body, mimetype = to_xlsx(sheet_title, header, rows), XLSX_MIMETYPE
+        body, mimetype = to_xlsx(table), XLSX_MIMETYPE
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="{filename}.{fmt}"'})

@@ -19,16 +19,8 @@ from leans.content.model import Catalogue
 from leans.core.extensions import db
 from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
+from leans.core.spreadsheets import Table
 from leans.modules.cohort_progress import ParticipantRow, cohort_report
-
-
-@dataclass(frozen=True)
-class Table:
-    key: str
-    header: list[str]
-    rows: list[list]
-    #: Rows to highlight (e.g. the pilot villages), by the first cell.
-    highlight: frozenset = frozenset()
 
 
 @dataclass(frozen=True)

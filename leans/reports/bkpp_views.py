@@ -44,5 +44,4 @@ def export(table: str, fmt: str):
     report = build_report(selected, get_catalogue())
     if table not in report.tables:
         abort(404)
-    data = report.tables[table]
-    return download(f"laporan-{table}-{chosen or 'semua'}", fmt, table, data.header, data.rows)
+    return download(f"laporan-{table}-{chosen or 'semua'}", fmt, report.tables[table])

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from zoneinfo import ZoneInfo
 
 from leans.core.labels import label_id
+from leans.core.spreadsheets import Table
 from leans.modules.cohort_progress import CohortReport, ParticipantRow
 
 SORT_KEYS = ("name", "unit", "progress", "activity")
@@ -41,7 +42,7 @@ def sort_rows(rows: Sequence[ParticipantRow], key: str, descending: bool = False
     return sorted(rows, key=keys.get(key, keys["name"]), reverse=descending)
 
 
-def export_table(report: CohortReport, timezone: str) -> tuple[list[str], list[list]]:
+def export_table(report: CohortReport, timezone: str) -> Table:
     """The documented export columns (docs/exports.md) and one row per participant."""
     zone = ZoneInfo(timezone)
     header = ["NIP", "Nama", "Unit"]
@@ -56,4 +57,4 @@ def export_table(report: CohortReport, timezone: str) -> tuple[list[str], list[l
             cells += [label_id(progress.status), done]
         cells += [row.jp_earned, row.overall_percent]
         rows.append(cells)
-    return header, rows
+    return Table("Kemajuan", header, rows)

@@ -50,9 +50,9 @@ def export(cohort_slug: str, fmt: str):
     """The progress table as CSV or XLSX, with the columns documented in docs/exports.md."""
     cohort = get_managed_cohort_or_404(cohort_slug, current_user)
     report, rows, _args = _filtered_report(cohort)
-    header, cells = export_table(CohortReport(report.cohort, report.modules, rows),
-                                 current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    return download(f"kemajuan-{cohort.slug}", fmt, "Kemajuan", header, cells)
+    table = export_table(CohortReport(report.cohort, report.modules, rows),
+                         current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return download(f"kemajuan-{cohort.slug}", fmt, table)
 
 
 @bp.route("/cohorts/<cohort_slug>/participants/<int:user_id>")

@@ -15,11 +15,11 @@ from leans.assessments.quizzes.analytics import (
 from leans.assessments.quizzes.models import QuizAttempt, QuizKind
 from leans.content import get_catalogue
 from leans.core.extensions import db
-from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment, User
 from leans.core.permissions import get_managed_cohort_or_404
 from leans.core.spreadsheets import download
 from leans.modules.training import training_modules
+from leans.reports.quiz_results import items_table, results_table
 
 bp = Blueprint("quiz_report", __name__, url_prefix="/cohorts/<cohort_slug>/tests")
 
@@ -81,16 +81,5 @@ def export(cohort_slug: str, module_slug: str, table: str, fmt: str):
     """Per-participant scores, or the item analysis, as CSV or XLSX (docs/exports.md)."""
     cohort = get_managed_cohort_or_404(cohort_slug, current_user)
     module, _summary, rows, items = _module_report(cohort, module_slug)
-    if table == "results":
-        header = ["NIP", "Nama", "Unit", "Pre-test", "Post-test", "Gain", "Lulus",
-                  "Percobaan post-test"]
-        cells = [[u.nip_display or "", u.full_name, u.unit or "",
-                  s.pre if s else None, s.post if s else None, s.gain if s else None,
-                  ("ya" if s.passed else "tidak") if s and s.passed is not None else "",
-                  s.post_attempts if s else 0] for u, s in rows]
-    else:
-        header = ["Tes", "ID soal", "Soal", "Ditanyakan", "Salah", "Persen salah"]
-        cells = [[label_id(kind), i.question_id, i.text, i.asked, i.missed,
-                  round(i.share_missed * 100)] for kind in QuizKind for i in items[kind]]
-    return download(f"tes-{cohort.slug}-{module.slug}-{table}", fmt,
-                    "Hasil" if table == "results" else "Analisis soal", header, cells)
+    built = results_table(rows) if table == "results" else items_table(items)
+    return download(f"tes-{cohort.slug}-{module.slug}-{table}", fmt, built)

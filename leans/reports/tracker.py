@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from leans.assessments.plans.models import ActionPlan, PlanUpdate
 from leans.core.labels import Labelled, label_id
+from leans.core.spreadsheets import Table
 
 
 class TrackerState(Labelled):
@@ -66,7 +67,8 @@ def by_village(tracked: Iterable[TrackedPlan]) -> list[tuple[str, int, int, int]
                                                                                   r[0]))
 
 
-def export_rows(tracked: Sequence[TrackedPlan]) -> tuple[list[str], list[list]]:
+def export_table(tracked: Sequence[TrackedPlan]) -> Table:
+    """The documented tracker export (docs/exports.md)."""
     header = ["Angkatan", "NIP", "Nama", "Unit", "Desa sasaran", "Judul", "Nilai", "Predikat",
               "Disetujui", "Pembaruan terakhir", "Tonggak", "Selesai", "Berjalan", "Terhambat",
               "Status"]
@@ -82,4 +84,4 @@ def export_rows(tracked: Sequence[TrackedPlan]) -> tuple[list[str], list[list]]:
                      item.last_update, item.milestones, counts["done"], counts["in_progress"],
                      counts["blocked"],
                      label_id(TrackerState.STALLED if item.stalled else TrackerState.MOVING)])
-    return header, rows
+    return Table("Pemantauan", header, rows)

@@ -15,7 +15,7 @@ from leans.core.i18n import local_today
 from leans.core.models import Enrolment, Role
 from leans.core.permissions import role_required
 from leans.core.spreadsheets import download
-from leans.reports.tracker import by_village, export_rows, track
+from leans.reports.tracker import by_village, export_table, track
 
 bp = Blueprint("tracker", __name__)
 
@@ -54,5 +54,4 @@ def overview():
 def export(fmt: str):
     """The tracker table as CSV or XLSX (docs/exports.md)."""
     _cohorts, _chosen, _village, tracked = _tracked()
-    header, rows = export_rows(tracked)
-    return download("pemantauan-rencana-aksi", fmt, "Pemantauan", header, rows)
+    return download("pemantauan-rencana-aksi", fmt, export_table(tracked))
