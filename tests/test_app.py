@@ -7,9 +7,8 @@ import sys
 import urllib.request
 from pathlib import Path
 
-from serverkit import clean_env, gunicorn
-
 from leans import create_app
+from tests.fixtures.servers import clean_env, gunicorn
 
 ROOT = Path(__file__).parent.parent
 

@@ -8,8 +8,6 @@ import io
 import zipfile
 
 import pytest
-from certkit import MODULE, make_eligible
-from conftest import AuthActions
 from openpyxl import load_workbook
 from sqlalchemy import select
 
@@ -19,6 +17,7 @@ from leans.certificates.issuing import candidates, issue_batch
 from leans.core.extensions import db
 from leans.core.models import Role
 from leans.core.spreadsheets import FORMULA_PREFIXES
+from tests.fixtures.certificates import MODULE
 
 PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1",
             "=HYPERLINK(\"http://x\",\"y\")"]
@@ -36,7 +35,7 @@ def risky(cell: str) -> bool:
 
 
 @pytest.fixture(params=PAYLOADS, ids=range(len(PAYLOADS)))
-def world(request, make_user, make_cohort):
+def world(request, make_user, make_cohort, make_eligible):
     payload = request.param
     admin = make_user({Role.ADMIN}, username="admin")
     person = make_user(username="p", full_name=payload + " Nama", unit=payload + " Unit",
@@ -56,9 +55,8 @@ EXPORTS = ["/cohorts/k/progress.{fmt}", f"/cohorts/k/tests/{MODULE}/results.{{fm
            "/admin/reports/kecamatan.{fmt}"]
 
 
-def test_no_export_writes_a_formula(app, world):
-    client = app.test_client()
-    AuthActions(client).login("admin")
+def test_no_export_writes_a_formula(world, logged_in):
+    client = logged_in("admin")
     for template in EXPORTS:
         body = client.get(template.format(fmt="csv")).get_data().decode("utf-8-sig")
         cells = [c for row in csv.reader(io.StringIO(body)) for c in row]

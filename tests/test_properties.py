@@ -6,7 +6,6 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from conftest import empty_tables
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -111,7 +110,7 @@ ROWS = st.lists(st.tuples(
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(ROWS)
 def test_import_explains_every_bad_row_and_a_good_file_imports_once(make_cohort, make_user,
-                                                                    rows):
+                                                                    empty_tables, rows):
     """Any participant list: every error names a column and a reason; a list without errors
     imports, and importing it again changes nothing."""
     import csv

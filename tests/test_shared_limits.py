@@ -12,8 +12,9 @@ import urllib.parse
 import urllib.request
 
 import pytest
-from conftest import CSRF_RE
-from serverkit import BIN, clean_env, gunicorn, serving
+
+from tests.fixtures.constants import CSRF_RE
+from tests.fixtures.servers import BIN, clean_env, gunicorn, serving
 
 REDIS = shutil.which("redis-server")
 pytestmark = pytest.mark.skipif(REDIS is None, reason="redis-server is not installed "

@@ -1,18 +1,17 @@
-"""BKPP administration pages: scope, cohorts, enrolment, import preview, accounts, reports."""
+"""BKPP administration pages: scope, cohorts, enrolment, import preview, accounts."""
 
 from __future__ import annotations
 
-import csv
 import io
 import re
 
 import pytest
-from conftest import AuthActions, csrf_token, post_form
 from sqlalchemy import select
 
 from leans.core.audit import AuditEvent
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, Role, User
+from tests.fixtures.constants import PASSWORD
 
 ADMIN_GETS = ["/admin/", "/admin/cohorts/new", "/admin/cohorts/k/edit", "/admin/cohorts/k/people",
               "/admin/cohorts/k/import", "/admin/users", "/admin/users/new", "/admin/reports",
@@ -30,28 +29,14 @@ def setup(make_user, make_cohort):
     return people, cohort
 
 
-def login(app, name):
-    client = app.test_client()
-    AuthActions(client).login(name)
-    return client
-
-
-@pytest.mark.parametrize("who", ["fasil", "peserta"])
-def test_every_admin_page_refuses_others(app, setup, who):
-    client = login(app, who)
-    for url in ADMIN_GETS:
-        assert client.get(url).status_code == 403, url
-    assert app.test_client().get("/admin/").status_code == 302  # anonymous -> login
-
-
-def test_every_admin_page_opens_for_admins(app, setup):
-    client = login(app, "admin")
+def test_every_admin_page_opens_for_admins(setup, logged_in):
+    client = logged_in("admin")
     for url in ADMIN_GETS:
         assert client.get(url).status_code == 200, url
 
 
-def test_create_edit_and_close_a_cohort(app, setup):
-    client = login(app, "admin")
+def test_create_edit_and_close_a_cohort(setup, post_form, logged_in):
+    client = logged_in("admin")
     fasil = setup[0]["fasil"]
     response = post_form(client, "/admin/cohorts/new", {
         "name": "LEANS Angkatan II", "slug": "angkatan-2", "starts_on": "2027-02-01",
@@ -77,15 +62,15 @@ def test_create_edit_and_close_a_cohort(app, setup):
     assert cohort.closed
 
 
-def test_unenrol_keeps_records_and_can_be_undone(app, setup):
-    client = login(app, "admin")
+def test_unenrol_keeps_records_and_can_be_undone(setup, post_form, logged_in):
+    client = logged_in("admin")
     peserta = setup[0]["peserta"]
     post_form(client, f"/admin/cohorts/k/enrolments/{peserta.id}/unenrol", {},
               token_page="/admin/cohorts/k/people")
     row = db.session.scalar(select(Enrolment))
     db.session.refresh(row)
     assert row.unenrolled_at is not None
-    assert login(app, "peserta").get("/learn/k/").status_code == 404
+    assert logged_in("peserta").get("/learn/k/").status_code == 404
     post_form(client, f"/admin/cohorts/k/enrolments/{peserta.id}/enrol", {},
               token_page="/admin/cohorts/k/people")
     db.session.refresh(row)
@@ -94,8 +79,8 @@ def test_unenrol_keeps_records_and_can_be_undone(app, setup):
     assert actions == ["enrolment.unenrol", "enrolment.enrol"]
 
 
-def test_import_page_previews_then_writes(app, setup):
-    client = login(app, "admin")
+def test_import_page_previews_then_writes(setup, post_form, csrf_token, logged_in):
+    client = logged_in("admin")
     data = (b"Nama;NIP;Unit\nSiti Nurhayati, S.E.;19860926 201505 2 001;Bappeda\n"
             b"Tanpa NIP;;Desa Kolong\n")
     token = csrf_token(client, "/admin/cohorts/k/import")
@@ -112,8 +97,8 @@ def test_import_page_previews_then_writes(app, setup):
     assert db.session.scalar(select(User).where(User.full_name == "Tanpa NIP"))
 
 
-def test_import_page_shows_errors_and_writes_nothing(app, setup):
-    client = login(app, "admin")
+def test_import_page_shows_errors_and_writes_nothing(setup, csrf_token, logged_in):
+    client = logged_in("admin")
     data = b"Nama,NIP\n,123\n"
     token = csrf_token(client, "/admin/cohorts/k/import")
     page = client.post("/admin/cohorts/k/import", data={
@@ -124,8 +109,8 @@ def test_import_page_shows_errors_and_writes_nothing(app, setup):
     assert 'name="token"' not in page  # no confirm button
 
 
-def test_accounts_create_deactivate_reset_and_roles(app, setup):
-    client = login(app, "admin")
+def test_accounts_create_deactivate_reset_and_roles(app, setup, post_form, logged_in):
+    client = logged_in("admin")
     created = post_form(client, "/admin/users/new", {
         "username": "baru", "full_name": "Dr. Baru, M.Si.", "roles": ["facilitator"],
         "nip": "19750421 200012 2 003"}, token_page="/admin/users/new")
@@ -149,32 +134,8 @@ def test_accounts_create_deactivate_reset_and_roles(app, setup):
                        "user.roles_changed", "user.password_reset"]
 
 
-def test_report_figures_and_export_columns(app, setup, make_user):
-    from certkit import make_eligible
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "k"))
-    second = make_user(username="kedua", full_name="Peserta B", unit="Bappeda", desa="Nganti")
-    cohort.enrolments.append(Enrolment(user=second))
-    db.session.commit()
-    make_eligible(cohort.enrolments[0])  # Peserta A: module complete, plan approved
-    client = login(app, "admin")
-    rows = list(csv.reader(io.StringIO(client.get("/admin/reports/modules.csv?cohort=k")
-                                       .get_data().decode("utf-8-sig"))))
-    assert rows[0] == ["Modul", "Peserta", "Selesai", "Persen selesai"]
-    assert rows[1][1:] == ["2", "1", "50"]
-    desa = list(csv.reader(io.StringIO(client.get("/admin/reports/desa.csv?cohort=k")
-                                       .get_data().decode("utf-8-sig"))))
-    assert desa[0] == ["Desa", "Peserta", "Tuntas", "Persen tuntas", "Rata-rata kemajuan"]
-    assert desa[1:] == [["Kolong", "1", "1", "100", "100"], ["Nganti", "1", "0", "0", "0"]]
-    plans = list(csv.reader(io.StringIO(client.get("/admin/reports/plans.csv?cohort=k")
-                                        .get_data().decode("utf-8-sig"))))
-    assert ["disetujui", "1"] in plans and ["belum ada", "1"] in plans
-    summary = client.get("/admin/reports/summary.csv").get_data().decode("utf-8-sig")
-    assert "JP diberikan,3" in summary
-    page = client.get("/admin/reports?cohort=k").get_data(as_text=True)
-    assert "<svg" in page and "<script" not in page
-
-
-def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch):
+def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch, post_form,
+                                                         logged_in):
     sent = []
 
     class FakeSMTP:
@@ -198,7 +159,7 @@ def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch
 
     monkeypatch.setattr("leans.core.mail.smtplib.SMTP", FakeSMTP)
     monkeypatch.setitem(app.config, "LEANS_SMTP_HOST", "smtp.contoh.go.id")
-    client = login(app, "admin")
+    client = logged_in("admin")
     page = post_form(client, "/admin/users/new", {
         "username": "surel", "full_name": "Dewi Surel", "roles": ["participant"],
         "email": "dewi@contoh.go.id"}, token_page="/admin/users/new").get_data(as_text=True)
@@ -207,9 +168,8 @@ def test_setup_links_are_emailed_when_smtp_is_configured(app, setup, monkeypatch
     assert message["To"] == "dewi@contoh.go.id" and "/account/setup/" in message.get_content()
 
 
-def test_changing_a_nip_needs_the_admins_password(app, setup):
-    from conftest import PASSWORD
-    client = login(app, "admin")
+def test_changing_a_nip_needs_the_admins_password(setup, post_form, logged_in):
+    client = logged_in("admin")
     person = setup[0]["peserta"]
     form = {"username": "peserta", "full_name": "Peserta A", "roles": ["participant"],
             "nip": "19860926 201505 2 001"}

@@ -7,7 +7,6 @@ import io
 import re
 
 import pytest
-from conftest import post_form
 from openpyxl import Workbook
 from sqlalchemy import func, select
 
@@ -92,8 +91,8 @@ def test_each_error_names_row_column_and_reason(runner, tmp_path, cohort, line, 
     assert message in result.output.replace("\n", " ")
 
 
-def test_duplicates_and_emails_of_others_are_errors_and_nothing_is_written(
-        runner, tmp_path, cohort, make_user):
+def test_duplicates_and_emails_of_others_are_errors_and_nothing_is_written(runner, tmp_path, cohort,
+                                                                           make_user):
     make_user(username="ada", email="dipakai@bojonegoro.example", full_name="Orang Lain")
     before = snapshot()
     lines = [*GOOD, GOOD[0].replace("siti@", "siti2@"),
@@ -112,8 +111,8 @@ def test_duplicates_and_emails_of_others_are_errors_and_nothing_is_written(
     ("excel.csv", csv_bytes(GOOD, encoding="cp1252", delimiter=";")),
     ("peserta.xlsx", xlsx_bytes(GOOD)),
 ])
-def test_bom_windows_1252_semicolons_and_xlsx_give_the_same_result(runner, tmp_path, cohort,
-                                                                  name, data):
+def test_bom_windows_1252_semicolons_and_xlsx_give_the_same_result(runner, tmp_path, cohort, name,
+                                                                   data):
     result = run(runner, tmp_path, name, data)
     assert result.exit_code == 0, result.output
     assert "3 new" in result.output
@@ -144,8 +143,8 @@ def test_changed_rows_are_updates(runner, tmp_path, cohort):
         User.nip == "198609262015052001")) == "Perencana Ahli Madya"
 
 
-def test_the_setup_link_lets_the_person_choose_a_password(app, client, runner, tmp_path,
-                                                         cohort):
+def test_the_setup_link_lets_the_person_choose_a_password(app, client, runner, tmp_path, cohort,
+                                                          post_form):
     result = run(runner, tmp_path, "peserta.csv", csv_bytes(GOOD[:1]))
     link = re.search(r"/account/setup/(\S+)", result.output).group(0)
     page = client.get(link)

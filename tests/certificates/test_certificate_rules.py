@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests_helpers_progress import make_module
 
 from leans.certificates.eligibility import eligibility
 from leans.certificates.export import safe_name
 from leans.certificates.numbering import PatternError, check_pattern, format_number
 from leans.modules.progress import ModuleFacts, module_progress
+from tests.fixtures.content import make_module
 
 
 def test_eligible_only_when_every_module_is_complete_and_the_plan_approved():

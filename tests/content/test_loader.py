@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from contentkit import lesson_meta, module_meta, small_tree, write_doc, write_module
 
 from leans.cli import main
 from leans.content.loader import load_catalogue
 from leans.core.config import PROJECT_ROOT
+from tests.fixtures.content import lesson_meta, module_meta, small_tree, write_doc, write_module
 
 
 def problems(root: Path) -> list[str]:

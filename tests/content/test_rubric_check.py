@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from contentkit import small_tree
-
 from leans.content.loader import load_catalogue
 from leans.core.config import PROJECT_ROOT
+from tests.fixtures.content import small_tree
 
 RUBRIC = """\
 ---

@@ -21,7 +21,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from e2ekit import (
+
+from leans.content.loader import load_catalogue
+from tests.fixtures.browser import (
     ROOT,
     chromium,
     leans,
@@ -35,9 +37,7 @@ from e2ekit import (
     submit,
     watched_page,
 )
-from plankit import COMPLETE
-
-from leans.content.loader import load_catalogue
+from tests.fixtures.plans import COMPLETE
 
 pytestmark = needs_chromium
 

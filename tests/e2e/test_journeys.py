@@ -4,8 +4,8 @@ by a real server process on 127.0.0.1 with a fresh database and the demo data.""
 from __future__ import annotations
 
 import pytest
-from e2ekit import (
-    chromium,
+
+from tests.fixtures.browser import (
     leans,
     needs_chromium,
     open_ok,
@@ -16,7 +16,7 @@ from e2ekit import (
     submit,
     watched_page,
 )
-from e2ekit import login as login_as
+from tests.fixtures.browser import login as login_as
 
 PASSWORD = "leans-demo-2026"
 
@@ -29,12 +29,6 @@ def server(tmp_path_factory):
     leans(env, "demo")
     with running_server(env) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with chromium() as browser:
-        yield browser
 
 
 def login(browser, base: str, username: str):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tests_helpers_progress import make_module
-
 from leans.modules.ledger import JpCredit, credits, summarize
 from leans.modules.progress import (
     ModuleFacts,
@@ -14,6 +12,7 @@ from leans.modules.progress import (
     overall_percent,
     training_progress,
 )
+from tests.fixtures.content import make_module
 
 T0 = dt.datetime(2026, 10, 6, 3, tzinfo=dt.UTC)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from conftest import AuthActions, count_queries
+import pytest
 
 from leans.auth.services import create_user
 from leans.content import get_catalogue
@@ -38,30 +38,35 @@ def build_cohort(slug: str, participants: int, module_count: int) -> Cohort:
     return cohort
 
 
-def queries_for(app, login: str, url: str) -> int:
-    client = app.test_client()
-    AuthActions(client).login(login, "x" * 12)
-    client.get(url)  # warm caches that are not per request
-    with count_queries() as count:
-        assert client.get(url).status_code == 200
-    return count()
+@pytest.fixture
+def queries_for(logged_in, count_queries):
+    """``queries_for(username, url)``: the statements a second GET of URL runs, as USERNAME."""
+
+    def count_for(username: str, url: str) -> int:
+        client = logged_in(username, "x" * 12)
+        client.get(url)  # warm caches that are not per request
+        with count_queries() as count:
+            assert client.get(url).status_code == 200
+        return count()
+
+    return count_for
 
 
-def test_cohort_view_and_export_queries_do_not_grow(app):
+def test_cohort_view_and_export_queries_do_not_grow(queries_for):
     build_cohort("kecil", participants=5, module_count=2)
     build_cohort("besar", participants=200, module_count=7)
     for suffix in ("/progress", "/progress.xlsx", "/progress.csv"):
-        small = queries_for(app, "f-kecil", f"/cohorts/kecil{suffix}")
-        large = queries_for(app, "f-besar", f"/cohorts/besar{suffix}")
+        small = queries_for("f-kecil", f"/cohorts/kecil{suffix}")
+        large = queries_for("f-besar", f"/cohorts/besar{suffix}")
         assert small == large, suffix
         assert large <= 10
 
 
-def test_participant_dashboard_queries_do_not_grow(app):
+def test_participant_dashboard_queries_do_not_grow(queries_for):
     build_cohort("kecil", participants=1, module_count=1)
     build_cohort("besar", participants=1, module_count=7)
-    small = queries_for(app, "p0-kecil", "/dashboard")
-    large = queries_for(app, "p0-besar", "/dashboard")
+    small = queries_for("p0-kecil", "/dashboard")
+    large = queries_for("p0-besar", "/dashboard")
     assert small == large and large <= 10
 
 

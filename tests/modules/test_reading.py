@@ -5,13 +5,11 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import AuthActions, post_form
-from contentkit import lesson_meta, module_meta, small_tree, write_doc, write_module
-from quizkit import pass_post_test
 
 from leans import create_app
 from leans.content import ContentError
 from leans.core.models import Role
+from tests.fixtures.content import lesson_meta, module_meta, small_tree, write_doc, write_module
 
 MODULES = ["kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor"]
 
@@ -65,7 +63,8 @@ def test_catalogue_shows_modules_with_jp_time_objectives_and_locks(client, auth,
     assert "Terkunci: selesaikan dulu" in page
 
 
-def test_locked_module_lessons_redirect_until_the_prerequisite_is_done(client, auth, people):
+def test_locked_module_lessons_redirect_until_the_prerequisite_is_done(client, auth, people,
+                                                                        post_form, pass_post_test):
     auth.login("peserta")
     locked = "/learn/angkatan-1/sinergi-lintas-sektor/memahami-pentahelix"
     response = client.get(locked)
@@ -105,7 +104,7 @@ def test_staff_preview_every_module(client, auth, people):
     assert client.get("/preview/").status_code == 403
 
 
-def test_staff_preview_of_a_cohort_records_nothing(client, auth, people):
+def test_staff_preview_of_a_cohort_records_nothing(client, auth, people, post_form):
     auth.login("fasil")
     url = "/learn/angkatan-1/kepemimpinan-kolaboratif/mengapa-kolaborasi"
     assert post_form(client, f"{url}/done", {}, token_page=url).status_code == 403
@@ -120,12 +119,11 @@ def small_app(tmp_path, content_app):
     return content_app(root), root
 
 
-def test_lesson_links_and_images_resolve(small_app, make_user, make_cohort):
+def test_lesson_links_and_images_resolve(small_app, make_user, make_cohort, logged_in):
     small, root = small_app
     user = make_user(username="p")
     make_cohort("k", modules=["satu", "dua"], participants=[user])
-    client = small.test_client()
-    AuthActions(client).login("p")
+    client = logged_in("p", app=small)
     page = client.get("/learn/k/satu/a").get_data(as_text=True)
     assert 'href="b"' in page  # [B](02-b.md) -> the sibling lesson
     write_doc(root / "modules/01-satu/02-b.md", lesson_meta("b", 2),
@@ -140,13 +138,13 @@ def test_lesson_links_and_images_resolve(small_app, make_user, make_cohort):
 
 
 def test_edits_show_without_restart_and_pages_are_not_reparsed(small_app, make_user,
-                                                                make_cohort, monkeypatch):
+                                                                make_cohort, monkeypatch,
+                                                                logged_in):
     import leans.content.store as store_module
 
     small, root = small_app
     make_cohort("k", modules=["satu", "dua"], participants=[make_user(username="p")])
-    client = small.test_client()
-    AuthActions(client).login("p")
+    client = logged_in("p", app=small)
     calls = []
     real_render = store_module.render
     monkeypatch.setattr(store_module, "render",
@@ -161,11 +159,11 @@ def test_edits_show_without_restart_and_pages_are_not_reparsed(small_app, make_u
     assert "Teks yang sudah diperbaiki." in client.get("/learn/k/satu/a").get_data(as_text=True)
 
 
-def test_a_broken_edit_keeps_the_last_good_content(small_app, make_user, make_cohort):
+def test_a_broken_edit_keeps_the_last_good_content(small_app, make_user, make_cohort,
+                                                    logged_in):
     small, root = small_app
     make_cohort("k", modules=["satu", "dua"], participants=[make_user(username="p")])
-    client = small.test_client()
-    AuthActions(client).login("p")
+    client = logged_in("p", app=small)
     write_doc(root / "modules/01-satu/01-a.md", {"slug": "a"}, "Rusak\n")
     response = client.get("/learn/k/satu/a")
     assert response.status_code == 200 and "Teks A." in response.get_data(as_text=True)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from quizkit import write_bank
 
 from leans.assessments.quizzes.scoring import draw, score_attempt, score_question
 from leans.content.quiz import load_quiz
+from tests.fixtures.quizzes import write_bank
 
 
 @pytest.fixture

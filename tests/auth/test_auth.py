@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD, csrf_token, fresh, post_form
 
 from leans.core.extensions import db
 from leans.core.models import Role, User
+from tests.fixtures.constants import PASSWORD
 
 
 def test_login_with_username_or_email_reaches_the_dashboard(client, auth, make_user):
@@ -53,7 +53,7 @@ def test_anonymous_user_is_sent_to_login(client):
     assert response.headers["Location"].startswith("/login?next=")
 
 
-def test_login_follows_only_local_next(client, make_user):
+def test_login_follows_only_local_next(client, make_user, csrf_token):
     make_user(username="tono")
     token = csrf_token(client)
     response = client.post("/login?next=https://evil.example/x",
@@ -86,7 +86,7 @@ def test_post_without_csrf_token_is_refused(client, make_user):
     assert client.get("/dashboard").status_code == 302
 
 
-def test_change_password_checks_current_and_policy(client, auth, make_user):
+def test_change_password_checks_current_and_policy(client, auth, make_user, post_form, fresh):
     user = make_user(username="lilik")
     auth.login("lilik")
     weak = post_form(client, "/account/password", {
@@ -107,12 +107,12 @@ def test_change_password_checks_current_and_policy(client, auth, make_user):
     assert fresh(user).password_hash.startswith("pbkdf2:")
 
 
-def test_password_change_ends_other_sessions(app, client, auth, make_user):
+def test_password_change_ends_other_sessions(app, client, auth, make_user, post_form,
+                                              auth_for):
     make_user(username="yusuf")
     other = app.test_client()
     auth.login("yusuf")
-    from conftest import AuthActions
-    AuthActions(other).login("yusuf")
+    auth_for(other).login("yusuf")
     post_form(client, "/account/password", {
         "current_password": PASSWORD, "new_password": "jembatan-bengawan-solo-3",
         "confirm": "jembatan-bengawan-solo-3"})
@@ -120,7 +120,7 @@ def test_password_change_ends_other_sessions(app, client, auth, make_user):
     assert other.get("/dashboard").status_code == 302
 
 
-def test_first_login_forces_a_password_change(client, auth, make_user):
+def test_first_login_forces_a_password_change(client, auth, make_user, post_form):
     make_user(username="baru", must_change_password=True)
     auth.login("baru")
     response = client.get("/dashboard")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from conftest import PASSWORD, csrf_token
+import pytest
+
+from tests.fixtures.constants import PASSWORD
 
 
 def test_security_headers_on_every_page(client):
@@ -26,7 +28,7 @@ def test_pages_have_no_inline_script(client, auth, make_user):
         assert "<script>" not in html and "onclick" not in html
 
 
-def test_login_attempts_are_rate_limited(app, make_user):
+def test_login_attempts_are_rate_limited(app, make_user, csrf_token):
     make_user(username="target")
     client = app.test_client()
     statuses = []
@@ -55,25 +57,34 @@ def test_refused_access_and_failed_logins_are_logged_with_masked_nip(client, aut
     assert "refused 403 GET /admin/" in messages
 
 
-def failed_logins(app, addresses: list[str]) -> list[int]:
-    client = app.test_client()
-    statuses = []
-    for address in addresses:
-        token = csrf_token(client, "/login")
-        statuses.append(client.post(
-            "/login", data={"login": "target", "password": "salah", "csrf_token": token},
-            headers={"X-Forwarded-For": address}).status_code)
-    return statuses
+@pytest.fixture
+def failed_logins(csrf_token):
+    """``failed_logins(app, addresses)``: a wrong password for "target" from each address in
+    turn (as X-Forwarded-For); the statuses."""
+
+    def attempt(app, addresses: list[str]) -> list[int]:
+        client = app.test_client()
+        statuses = []
+        for address in addresses:
+            token = csrf_token(client, "/login")
+            statuses.append(client.post(
+                "/login", data={"login": "target", "password": "salah", "csrf_token": token},
+                headers={"X-Forwarded-For": address}).status_code)
+        return statuses
+
+    return attempt
 
 
-def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(other_app, make_user):
+def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(other_app, make_user,
+                                                                     failed_logins):
     make_user(username="target")
     proxied = other_app(LEANS_PROXY_COUNT=1)
     assert failed_logins(proxied, ["203.0.113.7"] * 11) == [401] * 10 + [429]
     assert failed_logins(proxied, ["198.51.100.9"]) == [401]  # another citizen, not blocked
 
 
-def test_without_a_trusted_proxy_a_forged_address_changes_nothing(app, make_user):
+def test_without_a_trusted_proxy_a_forged_address_changes_nothing(app, make_user,
+                                                                   failed_logins):
     make_user(username="target")
     forged = [f"203.0.113.{n}" for n in range(11)]  # a new "address" on every try
     assert failed_logins(app, forged) == [401] * 10 + [429]
@@ -86,7 +97,8 @@ def test_https_at_the_proxy_turns_on_hsts(other_app):
     assert "Strict-Transport-Security" not in client.get("/login").headers
 
 
-def test_security_log_lines_carry_time_account_and_address(other_app, make_user, caplog):
+def test_security_log_lines_carry_time_account_and_address(other_app, make_user, caplog,
+                                                            csrf_token):
     import re
 
     from leans.core.logs import FORMAT, UTCFormatter

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from contentkit import lesson_meta, module_meta, write_module
-
 from leans.content.loader import load_catalogue
 from leans.content.quiz import load_quiz
+from tests.fixtures.content import lesson_meta, module_meta, write_module
 
 
 def problems_of(path: Path) -> list[str]:
