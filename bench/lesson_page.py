@@ -29,6 +29,7 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
+               "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "bench-" + "k" * 40,
                "LEANS_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
                "LEANS_INSTANCE_PATH": tmp}

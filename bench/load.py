@@ -162,6 +162,7 @@ def main() -> None:
                           "LEANS_QUEUE_IMMEDIATE": True})
         lessons = prepare(app, args.users)
         env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
+               "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "load" * 10,
                "LEANS_DATABASE_URL": url, "LEANS_LOGIN_RATE_LIMIT": "100000 per minute"}
         stats = {"latency": [], "status": {}}

@@ -22,6 +22,10 @@ def run_command(host: str, port: int, reload: bool) -> None:
 
     upgrade_database()
     app = current_app._get_current_object()
+    # Links printed outside a request (QR codes issued by a background job) use this address
+    # unless LEANS_BASE_URL says otherwise.
+    local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
+    app.config["LEANS_SERVED_URL"] = f"http://{local}:{port}"
     app.extensions["leans.jobs"].start_in_threads()
     click.echo(f"LEANS LMS is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, use_reloader=reload, threaded=True)

@@ -35,6 +35,7 @@ def test_wsgi_refuses_to_start_without_a_secret_key(tmp_path):
 def test_gunicorn_serves_the_wsgi_app(tmp_path):
     env = clean_env(LEANS_SECRET_KEY="k" * 40,
                     LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/g.sqlite3",
-                    LEANS_RATELIMIT_STORAGE_URL="memory://")  # one worker
+                    LEANS_RATELIMIT_STORAGE_URL="memory://",  # one worker
+                    LEANS_BASE_URL="https://leans.bojonegorokab.go.id")
     with gunicorn(env) as base, urllib.request.urlopen(f"{base}/login") as response:
         assert b"Masuk ke LEANS" in response.read()

@@ -47,6 +47,7 @@ def world(request, make_user, make_cohort, make_eligible):
                                 "activities": []}
     db.session.commit()
     issue_batch(candidates(cohort), admin)
+    db.session.commit()
     return cohort
 
 

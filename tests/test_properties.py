@@ -142,6 +142,7 @@ def test_import_explains_every_bad_row_and_a_good_file_imports_once(make_cohort,
     if not plan.ok:
         return
     apply_import(plan, cohort, admin)
+    db.session.commit()
     again = plan_import(read_sheet("peserta.csv", data), cohort)
     assert again.ok and {r.action for r in again.results} == {"unchanged"}
     assert db.session.scalar(select(func.count(User.id))) - people == plan.counts["new"]

@@ -44,7 +44,8 @@ def test_login_limit_is_shared_by_two_app_servers(tmp_path):
                     LEANS_INSTANCE_PATH=str(tmp_path),
                     LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/limits.sqlite3",
                     LEANS_RATELIMIT_STORAGE_URL=f"redis+unix://{socket}",
-                    LEANS_LOGIN_RATE_LIMIT="4 per minute")
+                    LEANS_LOGIN_RATE_LIMIT="4 per minute",
+                    LEANS_BASE_URL="https://leans.bojonegorokab.go.id")
     subprocess.run([str(BIN / "leans"), "db", "upgrade"], env=env, check=True,
                    capture_output=True)
     store = redis.Redis(unix_socket_path=str(socket))

@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from leans.core.audit import AuditEvent, AuditObject
 from leans.core.extensions import db
+from leans.core.forms import int_arg
 from leans.core.models import Role
 from leans.core.permissions import role_required
 
@@ -20,7 +21,7 @@ def trail():
     """The audit trail, newest first; filter by what it concerns."""
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(
         AuditEvent.id.desc()).limit(500)
-    kind, object_id = request.args.get("type", ""), request.args.get("id", type=int)
+    kind, object_id = request.args.get("type", ""), int_arg("id", 0, 0, 2**31 - 1)
     if kind in set(AuditObject):
         query = query.where(AuditEvent.object_type == AuditObject(kind))
     else:

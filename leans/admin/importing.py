@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
 from leans.admin.sheets import HEADERS, Sheet
@@ -24,7 +25,20 @@ ROLE_NAMES = {"participant": Role.PARTICIPANT, "peserta": Role.PARTICIPANT,
               "admin": Role.ADMIN}
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROFILE = ("full_name", "nip", "golongan", "jabatan", "unit", "kecamatan", "desa", "email")
+#: How the preview names each profile field.
+FIELD_LABELS = {"full_name": _l("Name"), "nip": "NIP", "golongan": _l("Rank/grade"),
+                "jabatan": _l("Position"), "unit": _l("Unit"), "kecamatan": "Kecamatan",
+                "desa": "Desa", "email": _l("Email")}
 LIMITS = {"full_name": 200, "jabatan": 200, "unit": 200, "kecamatan": 100, "desa": 100}
+
+
+@dataclass(frozen=True)
+class Change:
+    """One value an import would change on an existing account, shown in the preview."""
+
+    field: str
+    old: object
+    new: object
 
 
 @dataclass
@@ -35,7 +49,7 @@ class RowResult:
     #: (column as in the file's header, reason)
     errors: list[tuple[str, str]] = field(default_factory=list)
     user: User | None = None
-    changes: list[str] = field(default_factory=list)
+    changes: list[Change] = field(default_factory=list)
 
 
 @dataclass
@@ -100,8 +114,10 @@ def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
     role = raw.get("role", "").strip().lower() or "participant"
     values["role"] = ROLE_NAMES.get(role)
     if values["role"] is None:
-        fail("role", _("unknown role '%(value)s' (use peserta, fasilitator or admin)",
-                       value=role))
+        fail("role", _("unknown role '%(value)s' (use peserta or fasilitator)", value=role))
+    elif values["role"] is Role.ADMIN:
+        fail("role", _("an import cannot make anyone an administrator: give that role on the "
+                       "account's page, where it is recorded"))
     return result
 
 
@@ -146,12 +162,13 @@ def _classify(result: RowResult, user: User | None, enrolled: set[int]) -> None:
         result.action = "new"
         return
     values = result.values
-    result.changes = [key for key in PROFILE if key in values and values[key] not in (None, "")
+    result.changes = [Change(key, getattr(user, key), values[key]) for key in PROFILE
+                      if key in values and values[key] not in (None, "")
                       and values[key] != getattr(user, key)]
     if values["role"] and values["role"] not in user.roles:
-        result.changes.append("role")
+        result.changes.append(Change("role", None, values["role"]))
     if user.id not in enrolled and values["role"] is Role.PARTICIPANT:
-        result.changes.append("enrolment")
+        result.changes.append(Change("enrolment", None, None))
     result.action = "update" if result.changes else "unchanged"
 
 
@@ -208,9 +225,9 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
 
 def _update_existing(results: list[RowResult]) -> None:
     for result in results:
-        for key in result.changes:
-            if key in PROFILE:
-                setattr(result.user, key, result.values[key])
+        for change in result.changes:
+            if change.field in PROFILE:
+                setattr(result.user, change.field, change.new)
 
 
 def _enrol_and_assign(results: list[RowResult], new_ids: dict[int, int], cohort: Cohort,

@@ -13,7 +13,7 @@ from leans.admin.forms import UserForm
 from leans.auth.services import reauthenticated, setup_url
 from leans.core.audit import record
 from leans.core.extensions import db
-from leans.core.forms import EmptyForm
+from leans.core.forms import EmptyForm, int_arg
 from leans.core.mail import send_setup_link
 from leans.core.models import Role, User
 
@@ -24,7 +24,7 @@ PAGE = 50
 def users():
     """Accounts, searchable by name, username, email or NIP."""
     query = request.args.get("q", "").strip()
-    page = max(1, request.args.get("page", 1, type=int))
+    page = int_arg("page", 1, 1, 100_000)
     statement = select(User).order_by(User.full_name)
     if query:
         like = f"%{query.lower()}%"

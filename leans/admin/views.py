@@ -19,7 +19,7 @@ from sqlalchemy import select
 from leans.admin import uploads
 from leans.admin.blueprint import bp
 from leans.admin.forms import CohortForm, ImportForm
-from leans.admin.importing import apply_import, plan_import
+from leans.admin.importing import FIELD_LABELS, apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
 from leans.auth.services import setup_url
 from leans.content import get_catalogue
@@ -33,6 +33,11 @@ from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, 
 
 def _cohort(slug: str) -> Cohort:
     return db.session.scalar(select(Cohort).where(Cohort.slug == slug)) or abort(404)
+
+
+@bp.context_processor
+def _import_labels() -> dict:
+    return {"import_labels": FIELD_LABELS}
 
 
 @bp.route("/")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, redirect, request, url_for
+import time
+
+from flask import Flask, current_app, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
@@ -19,9 +21,14 @@ _ALLOWED_BEFORE_PASSWORD_CHANGE = {
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """Load the user of a session; a cookie of an older session version is refused."""
+    """Load the user of a session; a cookie of an older session version, or of a login older
+    than LEANS_SESSION_MAX_HOURS (however active), is refused."""
     user_id, _, version = session_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
+        return None
+    started = session.get("started_at")
+    max_age = current_app.config["LEANS_SESSION_MAX_HOURS"] * 3600
+    if not isinstance(started, int) or not 0 <= time.time() - started <= max_age:
         return None
     # Roles joined in: this runs on every request, and one query beats two.
     user = db.session.get(User, int(user_id), options=[joinedload(User.role_rows)])

@@ -6,9 +6,10 @@ import datetime as dt
 import hashlib
 import logging
 import secrets
+import time
 from dataclasses import dataclass
 
-from flask import current_app, session
+from flask import session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
@@ -17,6 +18,7 @@ from leans.core.extensions import db
 from leans.core.identity import mask_nip
 from leans.core.logs import client_address
 from leans.core.models import Role, User, find_user_by_login, utcnow
+from leans.core.urls import absolute_url
 
 log = logging.getLogger("leans.auth")
 
@@ -48,6 +50,7 @@ def start_session(user: User) -> None:
     if locale:
         session["locale"] = locale
     session.permanent = True
+    session["started_at"] = int(time.time())  # the absolute limit counts from here
     user.last_login_at = utcnow()
     login_user(user)
     db.session.flush()
@@ -120,8 +123,8 @@ def mint_setup_token(now: dt.datetime) -> SetupToken:
 
 
 def setup_url(token: str) -> str:
-    """The address of the setup page for ``token`` on this site (LEANS_BASE_URL)."""
-    return f"{current_app.config['LEANS_BASE_URL'].rstrip('/')}/account/setup/{token}"
+    """The address of the setup page for ``token`` on this site."""
+    return absolute_url(f"/account/setup/{token}")
 
 
 def user_for_setup_token(token: str) -> User | None:

@@ -18,6 +18,7 @@ from weasyprint import HTML
 
 from leans.core.identity import format_nip, pangkat_label
 from leans.core.models import Cohort, User
+from leans.core.urls import absolute_url
 
 FONTS = Path(__file__).parent / "fonts"
 TRAINING = ("Pelatihan Kepemimpinan LEANS (Leadership Education and Action Foundation for "
@@ -50,7 +51,7 @@ def frozen_data(user: User, cohort: Cohort, *, number: str, code: str, jp: float
         "signatory_title": config["LEANS_SIGNATORY_TITLE"],
         "signatory_name": config["LEANS_SIGNATORY_NAME"],
         "signatory_nip": config["LEANS_SIGNATORY_NIP"],
-        "verify_url": f"{config['LEANS_BASE_URL'].rstrip('/')}/verify/{code}",
+        "verify_url": absolute_url(f"/verify/{code}"),
     }
 
 

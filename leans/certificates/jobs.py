@@ -9,6 +9,8 @@ worker's app is the one ``leans worker`` was started with (no second factory cal
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import signal
 from pathlib import Path
 
@@ -24,10 +26,33 @@ from leans.core.extensions import db
 from leans.core.models import utcnow
 
 
-def export_path(job: BulkJob) -> Path:
+def exports_folder() -> Path:
+    """Where finished export ZIPs wait for download: private to the app's user."""
     folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"sertifikat-{job.cohort.slug}-{job.id}.zip"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    folder.chmod(0o700)
+    return folder
+
+
+def export_path(job: BulkJob) -> Path:
+    return exports_folder() / f"sertifikat-{job.cohort.slug}-{job.id}.zip"
+
+
+def export_expired(job: BulkJob, now: dt.datetime) -> bool:
+    """A finished export is kept LEANS_EXPORT_KEEP_HOURS, then purged."""
+    keep = dt.timedelta(hours=current_app.config["LEANS_EXPORT_KEEP_HOURS"])
+    return job.finished_at is None or now - job.finished_at > keep
+
+
+def purge_exports(now: dt.datetime) -> int:
+    """Delete export files older than LEANS_EXPORT_KEEP_HOURS; returns how many."""
+    keep = current_app.config["LEANS_EXPORT_KEEP_HOURS"] * 3600
+    removed = 0
+    for path in exports_folder().glob("*.zip"):
+        if now.timestamp() - path.stat().st_mtime > keep:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def run(job: BulkJob) -> None:
@@ -44,8 +69,10 @@ def run(job: BulkJob) -> None:
             count = issue_all(job.cohort, job.created_by, progress)
             job.message = str(count)
         else:
+            purge_exports(utcnow())
             path = export_path(job)
             partial = path.with_suffix(".part")
+            os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
             count = build_zip(job.cohort, partial, progress)
             partial.replace(path)
             job.result_path, job.message = str(path), str(count)

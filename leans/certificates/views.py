@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     Response,
@@ -17,6 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
@@ -29,12 +32,12 @@ from leans.certificates.issuing import (
     reissue,
     revoke,
 )
-from leans.certificates.jobs import enqueue
-from leans.certificates.models import BulkJob, Certificate
+from leans.certificates.jobs import enqueue, export_expired
+from leans.certificates.models import BulkJob, Certificate, CertificateStatus, JobStatus
 from leans.core.extensions import db, limiter
 from leans.core.forms import EmptyForm
 from leans.core.identity import mask_nip
-from leans.core.models import Enrolment, Role
+from leans.core.models import Enrolment, Role, utcnow
 from leans.core.permissions import can_download_certificate, get_cohort_or_404, role_required
 
 bp = Blueprint("certificates", __name__)
@@ -67,6 +70,12 @@ def download(certificate_id: int):
         abort(404)
     if not can_download_certificate(current_user, certificate):
         abort(404)
+    if certificate.status != CertificateStatus.VALID:
+        # A revoked or replaced certificate is not handed out as a clean PDF.
+        newest = current_of(certificate)
+        return render_template("certificates/not_valid.html", certificate=certificate,
+                               current=newest if newest.status == CertificateStatus.VALID
+                               and newest.id != certificate.id else None), 410
     return Response(certificate.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"'})
 
@@ -110,6 +119,9 @@ def issue(cohort_slug: str, enrolment_id: int):
     except CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
+    except IntegrityError:  # issued at the same moment from another window
+        db.session.rollback()
+        _flash_issued_concurrently()
     return _back(cohort.slug)
 
 
@@ -144,10 +156,19 @@ def job(job_id: int):
 @role_required(Role.ADMIN)
 def job_download(job_id: int):
     job = db.session.get(BulkJob, job_id) or abort(404)
-    if job.status != "done" or not job.result_path:
+    if job.status != JobStatus.DONE or not job.result_path:
         abort(404)
+    if export_expired(job, utcnow()) or not Path(job.result_path).is_file():
+        flash(_("This export was deleted after %(hours)d hours; start a new one.",
+                hours=current_app.config["LEANS_EXPORT_KEEP_HOURS"]), "warning")
+        return redirect(url_for("certificates.registry", cohort_slug=job.cohort.slug))
     return send_file(job.result_path, as_attachment=True,
                      download_name=f"sertifikat-{job.cohort.slug}.zip")
+
+
+def _flash_issued_concurrently() -> None:
+    flash(_("Someone issued a certificate here at the same moment; nothing was issued twice. "
+            "Check the list below."), "warning")
 
 
 def _certificate_or_404(certificate_id: int) -> Certificate:
@@ -193,4 +214,7 @@ def reissue_view(certificate_id: int):
     except CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
+    except IntegrityError:  # re-issued at the same moment from another window
+        db.session.rollback()
+        _flash_issued_concurrently()
     return _back(certificate.enrolment.cohort.slug)

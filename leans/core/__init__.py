@@ -8,9 +8,20 @@ from __future__ import annotations
 from flask import Flask, current_app, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from werkzeug.routing import IntegerConverter
+
+
+class DatabaseInt(IntegerConverter):
+    """``<int:...>`` in URLs, limited to what the database's integer columns hold: a larger
+    number is a 404, not a database error."""
+
+    def __init__(self, url_map, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInt  # before any feature adds its routes
     from leans.core import audit, backup, labels, permissions, security, templating  # noqa: F401
     from leans.core.views import bp
 

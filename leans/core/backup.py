@@ -47,9 +47,14 @@ def _copy_sqlite(source_path: str, target: Path) -> None:
 
 
 def _run(command: list[str], what: str) -> None:
+    _output(command, what)
+
+
+def _output(command: list[str], what: str) -> str:
     done = subprocess.run(command, capture_output=True, text=True)  # noqa: S603
     if done.returncode != 0:
         raise BackupError(f"{what} failed: {done.stderr.strip() or done.returncode}")
+    return done.stdout
 
 
 def backup_to(target: Path) -> None:
@@ -74,18 +79,61 @@ def backup_to(target: Path) -> None:
         partial.unlink(missing_ok=True)
 
 
+#: Tables every LEANS backup holds, whatever its age.
+CORE_TABLES = {"alembic_version", "users", "user_roles", "cohorts", "enrolments"}
+
+
+def _sqlite_contents(source: Path) -> tuple[set[str], list[str]]:
+    """The tables of a SQLite backup and its migration revision(s)."""
+    try:
+        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup:
+            tables = {row[0] for row in backup.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+            revisions = [row[0] for row in backup.execute(
+                "SELECT version_num FROM alembic_version")] \
+                if "alembic_version" in tables else []
+    except sqlite3.DatabaseError as exc:
+        raise BackupError(f"{source} is not a LEANS SQLite backup ({exc})") from exc
+    return tables, revisions
+
+
+def _pg_contents(source: Path) -> tuple[set[str], list[str]]:
+    """The tables of a pg_dump backup (from its table of contents) and its revision(s)."""
+    listing = _output([_tool("pg_restore"), "--list", str(source)],
+                      f"{source} is not a pg_dump backup: pg_restore --list")
+    tables = {parts[-2] for line in listing.splitlines()
+              if " TABLE " in line and not line.startswith(";")
+              and len(parts := line.split()) >= 2 and "DATA" not in parts}
+    data = _output([_tool("pg_restore"), "--data-only", "--table=alembic_version",
+                    "--file=-", str(source)], "pg_restore of alembic_version")
+    revisions, copying = [], False
+    for line in data.splitlines():
+        if line.startswith("COPY ") and "alembic_version" in line:
+            copying = True
+        elif copying and line == "\\.":
+            copying = False
+        elif copying and line.strip():
+            revisions.append(line.strip())
+    return tables, revisions
+
+
 def _check_backup(source: Path) -> None:
-    """Refuse a file that is not a LEANS backup of this database's kind, before touching
-    anything."""
+    """Refuse, before touching anything, a file that is not a complete LEANS backup of this
+    database's kind, or one made by a newer LEANS (a schema this code cannot run)."""
     if db.engine.dialect.name == "sqlite":
-        try:
-            with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup:
-                backup.execute("SELECT version_num FROM alembic_version").fetchall()
-        except sqlite3.DatabaseError as exc:
-            raise BackupError(f"{source} is not a LEANS SQLite backup ({exc})") from exc
-        return
-    _run([_tool("pg_restore"), "--list", str(source)], f"{source} is not a pg_dump backup: "
-         "pg_restore --list")
+        tables, revisions = _sqlite_contents(source)
+    else:
+        tables, revisions = _pg_contents(source)
+    missing = sorted(CORE_TABLES - tables)
+    if missing:
+        raise BackupError(f"{source} is not a complete LEANS backup: it has no "
+                          f"{', '.join(missing)} table; nothing was changed")
+    if len(revisions) != 1:
+        raise BackupError(f"{source} records {len(revisions)} schema versions instead of one; "
+                          "nothing was changed")
+    if _revision_age(revisions[0]) == "newer":
+        raise BackupError(f"{source} was made by a newer LEANS (schema {revisions[0]}): "
+                          "update LEANS to that version first; nothing was changed")
 
 
 def restore_from(source: Path) -> None:
@@ -131,21 +179,27 @@ def restore_command(source: Path, yes: bool) -> None:
 
 
 def schema_age() -> str:
-    """``current``, ``older`` or ``newer`` (a migration this code does not know)."""
+    """The database's schema: ``current``, ``older`` or ``newer`` (a migration this code
+    does not know)."""
     from alembic.migration import MigrationContext
+
+    with db.engine.connect() as connection:
+        revision = MigrationContext.configure(connection).get_current_revision()
+    return _revision_age(revision)
+
+
+def _revision_age(revision: str | None) -> str:
     from alembic.script import ScriptDirectory
     from alembic.util import CommandError
 
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
-    with db.engine.connect() as connection:
-        revision = MigrationContext.configure(connection).get_current_revision()
     if revision == script.get_current_head():
         return "current"
     try:
-        script.get_revision(revision)
+        found = script.get_revision(revision)
     except CommandError:
         return "newer"
-    return "older"
+    return "older" if found is not None else "newer"
 
 
 def init_app(app: Flask) -> None:

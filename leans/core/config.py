@@ -12,6 +12,7 @@ import secrets
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
@@ -61,7 +62,10 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         #: client's address for rate limits and logs, https for secure links and HSTS).
         "LEANS_PROXY_COUNT": _int(env, "LEANS_PROXY_COUNT", 0),
         "LEANS_LOG_LEVEL": env.get("LEANS_LOG_LEVEL", "INFO").upper(),
-        "LEANS_BASE_URL": env.get("LEANS_BASE_URL", "http://127.0.0.1:5000"),
+        #: The site's public address, printed in QR codes and setup links. Required in
+        #: production (https); in development, empty means "the address being served"
+        #: (see :func:`leans.core.urls.base_url`).
+        "LEANS_BASE_URL": env.get("LEANS_BASE_URL", "").strip(),
         # Training hours: one JP is commonly 45 minutes (unconfirmed, so configurable).
         "LEANS_JP_MINUTES": _int(env, "LEANS_JP_MINUTES", 45),
         "LEANS_JP_ANNUAL_TARGET": _int(env, "LEANS_JP_ANNUAL_TARGET", 20),
@@ -89,6 +93,8 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         #: Background jobs (bulk certificates): a Redis URL shared by app servers and
         #: ``leans worker``; empty for a SQLite queue in the instance folder (one server).
         "LEANS_QUEUE_URL": env.get("LEANS_QUEUE_URL", ""),
+        #: Hours a finished certificate export (ZIP) can be downloaded before it is purged.
+        "LEANS_EXPORT_KEEP_HOURS": _int(env, "LEANS_EXPORT_KEEP_HOURS", 24),
         #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
                                          None if production else "memory://"),
@@ -108,6 +114,8 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "BABEL_DEFAULT_TIMEZONE": env.get("LEANS_TIMEZONE", "Asia/Jakarta"),
         # Sessions: signed cookies, idle timeout, hardened flags.
         "PERMANENT_SESSION_LIFETIME": 60 * _int(env, "LEANS_SESSION_IDLE_MINUTES", 60),
+        #: However active, a login lasts at most this long (a shared computer in a hall).
+        "LEANS_SESSION_MAX_HOURS": _int(env, "LEANS_SESSION_MAX_HOURS", 12),
         "SESSION_REFRESH_EACH_REQUEST": True,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
@@ -134,6 +142,13 @@ def check_production(config: Mapping[str, Any]) -> None:
             "characters. Generate one with: python -c 'import secrets; "
             "print(secrets.token_hex(32))' and set it in the environment."
         )
+    problem = base_url_problem(config.get("LEANS_BASE_URL") or "")
+    if problem:
+        raise ConfigError(
+            f"LEANS_BASE_URL {problem}. It is printed in every certificate's QR code and in "
+            "account setup links, and a PDF cannot be changed once issued: set it to the "
+            "public https address people open, e.g. LEANS_BASE_URL=https://leans.bojonegorokab.go.id"
+        )
     if not config.get("RATELIMIT_STORAGE_URI"):
         raise ConfigError(
             "LEANS_RATELIMIT_STORAGE_URL is required in production: set it to the Redis that "
@@ -141,6 +156,20 @@ def check_production(config: Mapping[str, Any]) -> None:
             "limits count every worker's requests together. A single-process install may "
             "set memory:// on purpose."
         )
+
+
+def base_url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a production site's public address, or None when it can."""
+    if not url:
+        return "is not set"
+    parts = urlsplit(url)
+    if parts.scheme != "https" or not parts.hostname:
+        return f"must be an https:// address (it is {url!r})"
+    host = parts.hostname.lower()
+    this_machine = {"localhost", "0.0.0.0", "::1"}  # noqa: S104 - names to refuse
+    if host in this_machine or host.startswith("127.") or host.endswith(".localhost"):
+        return f"points at this machine ({host}), which nobody else can open"
+    return None
 
 
 def local_secret_key(instance_path: str) -> str:

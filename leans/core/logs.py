@@ -7,6 +7,7 @@ level and logger: ``2026-11-28T03:14:07Z INFO leans.auth: login ok user id=5 fro
 from __future__ import annotations
 
 import logging
+import re
 import time
 
 from flask import Flask, has_request_context, request
@@ -14,8 +15,23 @@ from flask import Flask, has_request_context, request
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 
+#: Control characters (CR and LF among them): escaped in every message, so that a value
+#: from a request (a path with ``%0a``) cannot forge a second log line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f\u0085\u2028\u2029]")
+
+
+def escape_controls(text: str) -> str:
+    """``a\nb`` -> ``a\\x0ab``: one log line stays one line."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class UTCFormatter(logging.Formatter):
     converter = time.gmtime
+
+    def formatMessage(self, record: logging.LogRecord) -> str:  # noqa: N802
+        """The message with control characters escaped (tracebacks, added after, keep
+        their lines)."""
+        return escape_controls(super().formatMessage(record))
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802
         return time.strftime("%Y-%m-%dT%H:%M:%SZ", self.converter(record.created))

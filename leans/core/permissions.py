@@ -43,7 +43,8 @@ def role_required(*roles: Role) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any) -> Any:
-            if not current_user.roles & set(roles):
+            # login_required lets OPTIONS through unauthenticated: refuse it here, not 500.
+            if not current_user.is_authenticated or not current_user.roles & set(roles):
                 abort(403)
             return view(*args, **kwargs)
 
@@ -76,6 +77,11 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
 def can_administer(user: User) -> bool:
     """BKPP administrators: cohorts, imports, accounts, certificates, reports."""
     return user.is_authenticated and user.has_role(Role.ADMIN)
+
+
+def is_facilitator(user: User) -> bool:
+    """Facilitators (coaches): their cohorts' participants and plans."""
+    return user.is_authenticated and user.has_role(Role.FACILITATOR)
 
 
 def is_staff(user: User) -> bool:
@@ -137,8 +143,7 @@ def get_managed_cohort_or_404(slug: str, for_user: User) -> Cohort:
 
 def init_app(app: Flask) -> None:
     """Templates ask the same questions as views."""
-    app.jinja_env.globals.update(
-        can_view_cohort=can_view_cohort, can_manage_cohort=can_manage_cohort,
-        can_administer=can_administer, is_staff=is_staff, can_change=can_change,
-        can_grade=can_grade, can_read_attempt=can_read_attempt,
-        can_answer_attempt=can_answer_attempt, can_download_certificate=can_download_certificate)
+    predicates = (can_view_cohort, can_manage_cohort, can_administer, is_facilitator, is_staff,
+                  can_change, can_grade, can_read_attempt, can_answer_attempt,
+                  can_download_certificate)
+    app.jinja_env.globals.update({predicate.__name__: predicate for predicate in predicates})

@@ -36,6 +36,11 @@ def add_headers(response: Response) -> Response:
     if request.is_secure:
         response.headers.setdefault("Strict-Transport-Security",
                                     "max-age=31536000; includeSubDomains")
+    if request.endpoint != "static" and (
+            current_user.is_authenticated or "Content-Disposition" in response.headers):
+        # Someone's own page, PDF or export: never kept by a browser or a shared proxy.
+        response.headers["Cache-Control"] = "no-store"
+        response.vary.add("Cookie")
     return response
 
 

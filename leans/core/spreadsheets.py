@@ -1,8 +1,12 @@
 """Tables and their CSV and XLSX files: every export is a :class:`Table`, written here,
 safe against formula injection.
 
-A text cell starting with ``=``, ``+``, ``-``, ``@``, tab, CR or LF is never written as a formula:
-in CSV it gets a leading apostrophe (OWASP's advice), in XLSX it is stored as typed text.
+A text cell that a spreadsheet could read as a formula is never written as one. In CSV every
+field is quoted, and an apostrophe goes before any part of a cell that starts with ``=``,
+``+``, ``-``, ``@`` (or their full-width forms, after any spaces or no-break spaces), whether
+at the cell's start or after a separator inside it (``,`` or ``;``: Excel in an Indonesian
+locale splits on ``;``), tab or line break: OWASP's advice, widened. In XLSX such text is
+stored as typed text.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,6 +24,11 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: Characters that start a formula, ASCII and full-width.
+_TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
+#: Where a part of a cell begins (its start, or after a separator or a line break) when that
+#: part, after blanks, starts with a trigger.
+_FORMULA_PART = re.compile(rf"(^|[,;|\t\r\n])(?=[\s\u00a0\u3000]*[{_TRIGGERS}])")
 Cell = str | int | float | dt.date | None
 
 
@@ -34,16 +44,26 @@ class Table:
     highlight: frozenset = frozenset()
 
 
+def formula_like(value: Cell) -> bool:
+    """Whether a spreadsheet could read any part of this text as a formula."""
+    return isinstance(value, str) and (value.startswith(FORMULA_PREFIXES)
+                                       or _FORMULA_PART.search(value) is not None)
+
+
 def csv_safe(value: Cell) -> Cell:
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
-        return "'" + value
-    return value
+    """The value with an apostrophe before every part that could start a formula."""
+    if not formula_like(value):
+        return value
+    assert isinstance(value, str)
+    safe = _FORMULA_PART.sub(lambda m: m.group(1) + "'", value)
+    return safe if safe.startswith("'") or not value.startswith(FORMULA_PREFIXES) \
+        else "'" + safe
 
 
 def to_csv(table: Table) -> bytes:
     """UTF-8 with a BOM, so that Excel opens Indonesian names correctly."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
     writer.writerow([csv_safe(h) for h in table.header])
     for row in table.rows:
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
@@ -64,8 +84,7 @@ def to_xlsx(table: Table) -> bytes:
     sheet.append(header_cells)
     for row in table.rows:
         # Plain values are much faster; only text that could read as a formula is wrapped.
-        sheet.append([_cell(sheet, v) if isinstance(v, str) and v.startswith(FORMULA_PREFIXES)
-                      else v for v in row])
+        sheet.append([_cell(sheet, v) if formula_like(v) else v for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

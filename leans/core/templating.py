@@ -6,13 +6,9 @@ import datetime as dt
 
 from flask import Flask, has_request_context, request
 from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
-from flask_login import current_user
-
-from leans.core.models import Role
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.globals.update(Role=Role)
     app.jinja_env.filters["date_id"] = _format_date
     app.jinja_env.filters["datetime_id"] = _format_datetime
     app.jinja_env.filters["jp"] = format_jp
@@ -45,10 +41,8 @@ def format_duration(minutes: int) -> str:
 
 def _page_context() -> dict:
     if not has_request_context():  # documents rendered by the CLI or a background job
-        return {"current_locale": "id", "user_roles": set(), "current_path": "/"}
-    roles = current_user.roles if current_user.is_authenticated else set()
+        return {"current_locale": "id", "current_path": "/"}
     return {
         "current_locale": str(get_locale() or "id"),
-        "user_roles": roles,
         "current_path": request.full_path.rstrip("?") if request else "/",
     }

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from leans.content import get_catalogue
 from leans.core.extensions import db
+from leans.core.forms import int_arg
 from leans.core.models import Cohort, Enrolment
 from leans.core.permissions import get_managed_cohort_or_404
 from leans.core.spreadsheets import download
@@ -24,7 +25,7 @@ def _filtered_report(cohort: Cohort) -> tuple[CohortReport, list, dict]:
     args = {
         "unit": request.args.get("unit", ""),
         "state": request.args.get("state", ""),
-        "days": request.args.get("days", 7, type=int) or 7,
+        "days": int_arg("days", 7, 1, 3650),
         "sort": request.args.get("sort", "name"),
         "desc": request.args.get("desc", "") == "1",
     }

@@ -84,6 +84,8 @@ def test_a_good_file_imports_and_a_second_run_changes_nothing(runner, tmp_path, 
     (",,III/a,,,,,,", "row 2, column nama: nama belum diisi"),
     (",Nama,,,,,,bukan-email,", "row 2, column email: 'bukan-email' bukan alamat email"),
     (",Nama,,,,,,,kepala", "row 2, column role: peran 'kepala' tidak dikenal"),
+    (",Nama,,,,,,,admin", "row 2, column role: impor tidak dapat menjadikan siapa pun "
+                          "administrator"),
 ])
 def test_each_error_names_row_column_and_reason(runner, tmp_path, cohort, line, message):
     result = run(runner, tmp_path, "salah.csv", csv_bytes([line]))

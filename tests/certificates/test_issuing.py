@@ -70,6 +70,7 @@ def test_issue_one_freezes_the_data_and_stores_the_pdf_hash(cohort, post_form, l
 
 def test_the_pdf_shows_number_name_jp_predicate_and_a_qr_to_the_verify_page(cohort):
     (certificate,) = issue_batch([candidates(cohort)[0]], None)
+    db.session.commit()
     text = PdfReader(io.BytesIO(certificate.pdf)).pages[0].extract_text()
     flat = " ".join(text.split())
     assert certificate.number in flat and LONG_NAME in flat
@@ -98,6 +99,7 @@ def test_numbers_never_repeat_and_have_no_gaps_under_concurrency(app, make_user,
                 candidate = next(c for c in candidates(mine) if c.enrolment.id == enrolment_id)
                 barrier.wait(timeout=30)
                 issue_batch([candidate], None)
+                db.session.commit()
             except Exception as error:  # reported below
                 errors.append(error)
             finally:
@@ -116,6 +118,7 @@ def test_numbers_never_repeat_and_have_no_gaps_under_concurrency(app, make_user,
 def test_revoke_and_reissue_chain_and_the_verify_page(app, cohort, post_form, logged_in):
     client = logged_in("admin")
     first = issue_batch([candidates(cohort)[0]], None)[0]
+    db.session.commit()
     enrolment = cohort.enrolments[0]
     enrolment.user.full_name = "Dr. H. Ahmad Fauzi Rahmatulloh, S.Sos., M.Si."  # corrected
     db.session.commit()
@@ -131,6 +134,11 @@ def test_revoke_and_reissue_chain_and_the_verify_page(app, cohort, post_form, lo
     page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
     assert "Asli dan berlaku" in page and new.data["name"] in page
     assert "19781205 200312 1 004" not in page and "1978**********1004" in page  # masked
+    # The replaced PDF is not handed out clean: a page points to the valid one.
+    response = client.get(f"/certificates/{old.id}.pdf")
+    assert response.status_code == 410 and response.mimetype == "text/html"
+    assert f"/certificates/{new.id}.pdf" in response.get_data(as_text=True)
+    assert client.get(f"/certificates/{new.id}.pdf").mimetype == "application/pdf"
     post_form(client, f"/admin/certificates/item/{new.id}/revoke",
               {"reason": "", "password": PASSWORD}, token_page="/admin/certificates/k")
     assert issued()[1].status == "valid"  # a reason is required
@@ -142,7 +150,10 @@ def test_revoke_and_reissue_chain_and_the_verify_page(app, cohort, post_form, lo
               {"reason": "Data kehadiran tidak sah", "password": PASSWORD},
               token_page="/admin/certificates/k")
     page = anonymous.get(f"/verify/{new.code}").get_data(as_text=True)
-    assert "Dicabut" in page and "Data kehadiran tidak sah" in page
+    assert "Dicabut" in page and "Sejak" in page
+    assert "Data kehadiran tidak sah" not in page  # the admin's reason stays internal
+    response = client.get(f"/certificates/{new.id}.pdf")
+    assert response.status_code == 410 and b"%PDF" not in response.data
 
 
 def test_unknown_codes_are_not_found_and_guessing_is_rate_limited(app, cohort):
@@ -158,6 +169,7 @@ def test_the_holder_and_admins_download(cohort, logged_in):
     """Who else is refused (a classmate, facilitators; the registry for everyone but admins)
     is in the role x route matrix, tests/test_route_matrix.py."""
     certificate = issue_batch([candidates(cohort)[0]], None)[0]
+    db.session.commit()
     url = f"/certificates/{certificate.id}.pdf"
     assert logged_in("p0").get(url).status_code == 200
     assert logged_in("admin").get(url).status_code == 200
@@ -185,7 +197,7 @@ def test_issue_all_job_and_zip_export(cohort, post_form, logged_in):
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
                        "Status", "Tanggal terbit"]
-    assert rows[1][2] == LONG_NAME and rows[1][7] == "berlaku"
+    assert rows[1][2] == LONG_NAME and rows[1][7] == "Berlaku"
     assert len(PdfReader(io.BytesIO(archive.read("cetak-semua-k.pdf"))).pages) == 3
 
 
@@ -194,11 +206,11 @@ def test_a_failure_in_the_middle_leaves_no_half_issued_certificates(cohort, monk
     real_render = issuing.render
     calls = []
 
-    def failing_render(items, merged=False):
+    def failing_render(items):
         calls.append(len(items))
         if len(calls) == 2:
             raise RuntimeError("disk full")
-        return real_render(items, merged)
+        return real_render(items)
 
     monkeypatch.setattr(issuing, "render", failing_render)
     with pytest.raises(RuntimeError):

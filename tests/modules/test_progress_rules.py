@@ -7,7 +7,7 @@ import datetime as dt
 from leans.modules.ledger import JpCredit, credits, summarize
 from leans.modules.progress import (
     ModuleFacts,
-    Status,
+    ProgressStatus,
     module_progress,
     overall_percent,
     training_progress,
@@ -27,13 +27,13 @@ def at(days: float) -> dt.datetime:
 
 def test_status_follows_the_facts():
     module = make_module("m", ["a", "b", "c"])
-    assert module_progress(module, F({})).status is Status.NOT_STARTED
+    assert module_progress(module, F({})).status is ProgressStatus.NOT_STARTED
     partial = module_progress(module, F({"a": at(0)}))
-    assert partial.status is Status.IN_PROGRESS and partial.percent == 33
+    assert partial.status is ProgressStatus.IN_PROGRESS and partial.percent == 33
     assert [m.slug for m in partial.missing] == ["b", "c"]
     assert partial.next_lesson_slug() == "b"
     done = module_progress(module, F({"a": at(0), "c": at(5), "b": at(2)}))
-    assert done.status is Status.COMPLETE and done.percent == 100
+    assert done.status is ProgressStatus.COMPLETE and done.percent == 100
     assert done.completed_at == at(5) and done.missing == () and done.jp_earned == 3
 
 
@@ -62,12 +62,12 @@ def test_prerequisites_lock_until_complete_and_only_within_the_training():
     first = make_module("satu", ["a", "b"])
     second = make_module("dua", ["c"], prerequisites=["satu", "tidak-dipakai"])
     progress = training_progress([first, second], {"satu": F({"a": at(0)}), "dua": F({"c": at(1)})})
-    assert progress[1].status is Status.LOCKED
+    assert progress[1].status is ProgressStatus.LOCKED
     assert [(m.kind, m.slug) for m in progress[1].missing] == [("prerequisite", "satu")]
     assert not progress[1].complete and progress[1].jp_earned == 0
     progress = training_progress([first, second],
                                  {"satu": F({"a": at(0), "b": at(1)}), "dua": F({"c": at(2)})})
-    assert [p.status for p in progress] == [Status.COMPLETE, Status.COMPLETE]
+    assert [p.status for p in progress] == [ProgressStatus.COMPLETE, ProgressStatus.COMPLETE]
 
 
 def test_a_prerequisite_cycle_does_not_hang():
@@ -112,7 +112,7 @@ def test_post_test_rule_needs_a_pass_and_dates_completion():
     module = make_module("m", ["a", "b"], completion=("lessons", "post_test"))
     lessons = {"a": at(0), "b": at(1)}
     waiting = module_progress(module, F(lessons))
-    assert waiting.status is Status.IN_PROGRESS and waiting.percent == 66
+    assert waiting.status is ProgressStatus.IN_PROGRESS and waiting.percent == 66
     assert [(m.kind, m.slug) for m in waiting.missing] == [("post_test", "m")]
     passed = module_progress(module, F(lessons, post=at(3)))
     assert passed.complete and passed.completed_at == at(3) and passed.percent == 100

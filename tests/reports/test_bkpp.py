@@ -40,8 +40,8 @@ def test_report_figures_and_export_columns(setup, make_user, logged_in, make_eli
     assert desa[1:] == [["Kolong", "1", "1", "100", "100"], ["Nganti", "1", "0", "0", "0"]]
     plans = list(csv.reader(io.StringIO(client.get("/admin/reports/plans.csv?cohort=k")
                                         .get_data().decode("utf-8-sig"))))
-    assert ["disetujui", "1"] in plans and ["belum ada", "1"] in plans
+    assert ["Disetujui", "1"] in plans and ["Belum ada", "1"] in plans
     summary = client.get("/admin/reports/summary.csv").get_data().decode("utf-8-sig")
-    assert "JP diberikan,3" in summary
+    assert '"JP diberikan","3"' in summary
     page = client.get("/admin/reports?cohort=k").get_data(as_text=True)
     assert "<svg" in page and "<script" not in page

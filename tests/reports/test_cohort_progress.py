@@ -81,15 +81,15 @@ def test_exports_have_the_documented_columns_and_values(client, auth, progress_c
     assert rows[0] == header
     today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
     siti = next(r for r in rows if r[1] == "Siti Nurhayati, S.E.")
-    assert siti == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "selesai",
-                    today.isoformat(), "belum mulai", "", "3", "50"]
+    assert siti == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "Selesai",
+                    today.isoformat(), "Belum mulai", "", "3", "50"]
     other = next(r for r in rows if "HYPERLINK" in r[1])
     assert other[1].startswith("'=")  # never a formula
     sheet = load_workbook(io.BytesIO(client.get("/cohorts/angkatan-1/progress.xlsx").data)).active
     values = [[c.value for c in row] for row in sheet.iter_rows()]
     assert values[0] == header
     xsiti = next(r for r in values if r[1] == "Siti Nurhayati, S.E.")
-    assert xsiti[:4] == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "selesai"]
+    assert xsiti[:4] == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "Selesai"]
     assert xsiti[4].date() == today and xsiti[7:] == [3, 50]
     formula_cells = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formula_cells == []

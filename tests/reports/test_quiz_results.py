@@ -18,7 +18,7 @@ def test_facilitator_report_and_exports(quiz_people, quiz_pages):
     assert "Soal satu?" in report  # item analysis lists questions
     csv_text = staff.get("/cohorts/k/tests/satu/results.csv").get_data().decode("utf-8-sig")
     assert csv_text.splitlines()[0] == \
-        "NIP,Nama,Unit,Pre-test,Post-test,Gain,Lulus,Percobaan post-test"
+        '"NIP","Nama","Unit","Pre-test","Post-test","Gain","Lulus","Percobaan post-test"'
     assert staff.get("/cohorts/k/tests/satu/items.xlsx").status_code == 200
     learner = quiz_pages.client_for("lain")
     assert learner.get("/cohorts/k/tests/").status_code == 403

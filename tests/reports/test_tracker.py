@@ -31,5 +31,6 @@ def test_tracker_updates_after_approval(plan_people, post_form, grade_form, the_
     tracker = logged_in("fasil").get("/grading/tracker").get_data(as_text=True)
     assert "Macet" in tracker and "Nganti" in tracker  # blocked milestone -> stalled
     export = logged_in("admin").get("/grading/tracker.csv").get_data().decode("utf-8-sig")
-    assert export.splitlines()[0].startswith("Angkatan,NIP,Nama,Unit,Desa sasaran,Judul")
-    assert "macet" in export
+    assert export.splitlines()[0].startswith('"Angkatan","NIP","Nama","Unit","Desa sasaran",'
+                                             '"Judul"')
+    assert "Macet" in export

@@ -24,6 +24,14 @@ ROW_FIELDS: dict[str, tuple[str, ...]] = {
     "budget": ("source", "purpose", "amount"),
     "risks": ("risk", "mitigation"),
 }
+#: The most rows a table of the plan may hold, and villages it may name (the form refuses
+#: more, with a message).
+MAX_ROWS = 40
+MAX_VILLAGES = 20
+#: Above this many words or rows on both sides together, a changed field is shown as
+#: replaced rather than diffed word by word (the diff's work grows with the product of the
+#: two sides: this keeps the grading page under a second at the field limits).
+MAX_DIFF_TOKENS = 800
 #: Columns that may stay empty on submission.
 OPTIONAL_COLUMNS = {("budget", "amount")}
 DATE_COLUMNS = {("indicators", "baseline_date"), ("indicators", "target_date"),
@@ -62,9 +70,9 @@ def normalize(raw: dict) -> dict:
     for name in TEXT_FIELDS:
         plan[name] = str(raw.get(name) or "").strip()
     villages = [str(v).strip() for v in raw.get("villages") or [] if str(v).strip()]
-    plan["villages"] = list(dict.fromkeys(villages))
+    plan["villages"] = list(dict.fromkeys(villages))[:MAX_VILLAGES]
     for name, columns in ROW_FIELDS.items():
-        for row in raw.get(name) or []:
+        for row in (raw.get(name) or [])[:MAX_ROWS]:
             clean = {c: str((row or {}).get(c) or "").strip() for c in columns}
             if any(clean.values()):
                 plan[name].append(clean)
@@ -128,6 +136,8 @@ def _as_lines(plan: dict, name: str) -> list[str]:
 
 
 def _marked(old: list[str], new: list[str], joiner: str) -> str:
+    if len(old) + len(new) > MAX_DIFF_TOKENS:
+        return f"<del>{escape(joiner.join(old))}</del><ins>{escape(joiner.join(new))}</ins>"
     parts = []
     for op, a1, a2, b1, b2 in difflib.SequenceMatcher(a=old, b=new,
                                                       autojunk=False).get_opcodes():

@@ -23,6 +23,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from leans.assessments.plans.content import (
     BUDGET_SOURCES,
     LABELS,
+    MAX_ROWS,
+    MAX_VILLAGES,
     PENTAHELIX,
     PILOT_VILLAGES,
     ROW_FIELDS,
@@ -116,6 +118,30 @@ class PlanForm(FlaskForm):
                                         "draft_version": draft_version})
         form.add_blank_rows()
         return form
+
+    def validate(self, extra_validators=None) -> bool:
+        """The fields' own rules, and the plan's size limits (MAX_ROWS rows per table,
+        MAX_VILLAGES villages), each refused with a message rather than cut."""
+        valid = super().validate(extra_validators)
+        self.limit_errors = self._limit_errors()
+        return valid and not self.limit_errors
+
+    def _limit_errors(self) -> list[str]:
+        content = self.content()
+        problems = []
+        for name in ROW_FIELDS:
+            rows = [row for row in content[name]
+                    if any(str(value or "").strip() for value in (row or {}).values())]
+            if len(rows) > MAX_ROWS:
+                problems.append(str(_l("%(field)s: at most %(n)d rows (this form has "
+                                       "%(count)d).", field=LABELS[name], n=MAX_ROWS,
+                                       count=len(rows))))
+        villages = {v.strip() for v in content["villages"] if v and v.strip()}
+        if len(villages) > MAX_VILLAGES:
+            problems.append(str(_l("%(field)s: at most %(n)d villages (this form has "
+                                   "%(count)d).", field=LABELS["villages"], n=MAX_VILLAGES,
+                                   count=len(villages))))
+        return problems
 
     def add_blank_rows(self) -> None:
         for name in ROW_FIELDS:

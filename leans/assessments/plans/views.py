@@ -71,7 +71,8 @@ def plan(cohort_slug: str):
         return redirect(url_for("plans.plan", cohort_slug=cohort.slug))
     if not form.validate_on_submit():
         form.add_blank_rows()
-        return _page(cohort, plan, form=form, status=400)
+        return _page(cohort, plan, form=form, errors=getattr(form, "limit_errors", []),
+                     status=400)
     expected = int(form.draft_version.data or 0)
     try:
         if request.form.get("action") == "submit":

@@ -10,7 +10,7 @@ from leans.assessments.plans.content import diff, missing_fields, normalize
 from leans.assessments.plans.scoring import ThresholdError, parse_thresholds, predicate
 from leans.assessments.plans.states import (
     TRANSITIONS,
-    Action,
+    PlanAction,
     PlanState,
     TransitionError,
     next_state,
@@ -18,17 +18,17 @@ from leans.assessments.plans.states import (
 from leans.core.config import load_config
 
 ALLOWED = {
-    (PlanState.DRAFT, Action.SUBMIT): PlanState.SUBMITTED,
-    (PlanState.SUBMITTED, Action.START_REVIEW): PlanState.IN_REVIEW,
-    (PlanState.IN_REVIEW, Action.REQUEST_REVISION): PlanState.REVISION_REQUESTED,
-    (PlanState.REVISION_REQUESTED, Action.SUBMIT): PlanState.RESUBMITTED,
-    (PlanState.RESUBMITTED, Action.START_REVIEW): PlanState.IN_REVIEW,
-    (PlanState.IN_REVIEW, Action.APPROVE): PlanState.APPROVED,
-    (PlanState.APPROVED, Action.CHANGE_GRADE): PlanState.APPROVED,
+    (PlanState.DRAFT, PlanAction.SUBMIT): PlanState.SUBMITTED,
+    (PlanState.SUBMITTED, PlanAction.START_REVIEW): PlanState.IN_REVIEW,
+    (PlanState.IN_REVIEW, PlanAction.REQUEST_REVISION): PlanState.REVISION_REQUESTED,
+    (PlanState.REVISION_REQUESTED, PlanAction.SUBMIT): PlanState.RESUBMITTED,
+    (PlanState.RESUBMITTED, PlanAction.START_REVIEW): PlanState.IN_REVIEW,
+    (PlanState.IN_REVIEW, PlanAction.APPROVE): PlanState.APPROVED,
+    (PlanState.APPROVED, PlanAction.CHANGE_GRADE): PlanState.APPROVED,
 }
 
 
-@pytest.mark.parametrize(("state", "action"), list(itertools.product(PlanState, Action)))
+@pytest.mark.parametrize(("state", "action"), list(itertools.product(PlanState, PlanAction)))
 def test_every_transition_is_allowed_or_refused(state, action):
     if (state, action) in ALLOWED:
         assert next_state(state, action) is ALLOWED[(state, action)]
