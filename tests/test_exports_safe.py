@@ -20,18 +20,33 @@ from leans.core.spreadsheets import FORMULA_PREFIXES
 from tests.fixtures.certificates import MODULE
 
 PAYLOADS = ["=1+1", "+1+1", "-1+1", "@SUM(A1)", "\t=1+1", "\r=1+1", "\n=1+1",
-            "=HYPERLINK(\"http://x\",\"y\")"]
+            "=HYPERLINK(\"http://x\",\"y\")",
+            # After a separator: Excel in an Indonesian locale splits unquoted CSV on ";".
+            "Kolong;=cmd|' /C calc'!A0;", "Kolong,=cmd|' /C calc'!A0,",
+            # Blanks and full-width signs before the trigger.
+            "  =1+1", "\u00a0=1+1", "\uff1d1+1", "\uff0bSUM(A1)"]
+TRIGGERS = ("=", "+", "-", "@", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 
 
 def risky(cell: str) -> bool:
-    """A cell a spreadsheet could run as a formula (numbers like -5 are fine)."""
-    if not cell.startswith(FORMULA_PREFIXES):
+    """A cell a spreadsheet could run as a formula (numbers like -5 are fine): one that,
+    after blanks, starts with a trigger."""
+    stripped = cell.lstrip(" \t\r\n\u00a0\u3000")
+    if not (cell.startswith(FORMULA_PREFIXES) or stripped.startswith(TRIGGERS)):
         return False
     try:
         float(cell)
     except ValueError:
         return True
     return False
+
+
+def csv_cells(body: str) -> list[str]:
+    """The cells as a spreadsheet reads the file with either list separator (Excel in an
+    English locale uses ",", in an Indonesian one ";"), honouring quotes."""
+    return [cell for separator in (",", ";")
+            for row in csv.reader(io.StringIO(body, newline=""), delimiter=separator)
+            for cell in row]
 
 
 @pytest.fixture(params=PAYLOADS, ids=range(len(PAYLOADS)))
@@ -60,14 +75,13 @@ def test_no_export_writes_a_formula(world, logged_in):
     client = logged_in("admin")
     for template in EXPORTS:
         body = client.get(template.format(fmt="csv")).get_data().decode("utf-8-sig")
-        cells = [c for row in csv.reader(io.StringIO(body)) for c in row]
-        assert not [c for c in cells if risky(c)], template
+        assert not [c for c in csv_cells(body) if risky(c)], template
         sheet = load_workbook(io.BytesIO(client.get(template.format(fmt="xlsx")).data)).active
         assert not [c.coordinate for row in sheet.iter_rows() for c in row
                     if c.data_type == "f"], template
     archive = io.BytesIO()
     build_zip(world, archive)
     register = zipfile.ZipFile(archive).read("register.csv").decode("utf-8-sig")
-    assert not [c for row in csv.reader(io.StringIO(register)) for c in row if risky(c)]
+    assert not [c for c in csv_cells(register) if risky(c)]
     sheet = load_workbook(io.BytesIO(zipfile.ZipFile(archive).read("register.xlsx"))).active
     assert not [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
+import os
+import stat
 import threading
+import time
 import zipfile
+from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -15,7 +20,7 @@ from sqlalchemy import func, select
 
 from leans.certificates import issuing
 from leans.certificates.issuing import candidates, issue_all, issue_batch
-from leans.certificates.models import BulkJob, Certificate
+from leans.certificates.models import BulkJob, Certificate, JobKind
 from leans.core.extensions import db
 from leans.core.models import Cohort, Role
 from tests.fixtures.certificates import MODULE
@@ -246,3 +251,40 @@ def test_large_batches_render_in_worker_processes(cohort, monkeypatch):
     for certificate in certificates:
         text = PdfReader(io.BytesIO(certificate.pdf)).pages[0].extract_text()
         assert certificate.number in text and certificate.data["name"] in " ".join(text.split())
+
+
+def start(post_form, client, kind: str) -> BulkJob:
+    post_form(client, "/admin/certificates/k/jobs", {"kind": kind},
+              token_page="/admin/certificates/k")
+    db.session.expire_all()
+    return db.session.scalars(select(BulkJob).where(BulkJob.kind == kind)
+                              .order_by(BulkJob.id.desc())).first()
+
+
+def test_export_files_are_private_and_purged(app, cohort, post_form, logged_in):
+    client = logged_in("admin")
+    start(post_form, client, "issue")
+    job = start(post_form, client, "export")
+    path = Path(job.result_path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
+    assert client.get(f"/admin/jobs/{job.id}/download").status_code == 200
+    # Past the keeping time the download is refused with a word, and the next export
+    # purges the old file.
+    keep = app.config["LEANS_EXPORT_KEEP_HOURS"]
+    job.finished_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=keep, minutes=1)
+    db.session.commit()
+    response = client.get(f"/admin/jobs/{job.id}/download")
+    assert response.status_code == 302 and "/admin/certificates/k" in response.headers["Location"]
+    old = time.time() - keep * 3600 - 60
+    os.utime(path, (old, old))
+    newer = start(post_form, client, "export")
+    assert not path.exists() and Path(newer.result_path).exists()
+    assert newer.kind is JobKind.EXPORT
+
+
+def test_each_app_has_its_own_queue_and_the_worker_command(app, other_app, runner):
+    other = other_app()
+    assert app.extensions["leans.jobs"] is not other.extensions["leans.jobs"]
+    result = runner.invoke(args=["worker", "--help"])
+    assert result.exit_code == 0 and "background jobs" in result.output

@@ -145,3 +145,38 @@ def test_restore_says_when_the_backup_needs_an_upgrade(runner, make_user, tmp_pa
         assert result.exit_code == 0 and "db upgrade" not in result.output
     finally:
         runner.invoke(args=["db", "upgrade"])  # the other tests need the newest schema
+
+
+def test_restore_checks_everything_before_changing_anything(runner, make_user, tmp_path):
+    """A backup from a newer LEANS, or a file holding only a schema version, is refused before
+    a single table is touched."""
+    import sqlite3
+
+    from sqlalchemy import text
+
+    make_user(username="tetap")
+    before = counts()
+    (version,) = db.session.execute(text("SELECT version_num FROM alembic_version")).one()
+    future = tmp_path / "masa-depan.backup"
+    try:
+        db.session.execute(text("UPDATE alembic_version SET version_num = '9999_masa_depan'"))
+        db.session.commit()
+        assert runner.invoke(args=["backup", str(future)]).exit_code == 0
+    finally:
+        db.session.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": version})
+        db.session.commit()
+    make_user(username="sesudah")
+    before = counts()
+    db.session.remove()
+    result = runner.invoke(args=["restore", str(future), "--yes"])
+    assert result.exit_code != 0 and "newer LEANS" in result.output
+    assert "nothing was changed" in result.output
+    assert counts() == before
+    if db.engine.dialect.name == "sqlite":
+        only_version = tmp_path / "hanya-versi.backup"
+        with sqlite3.connect(only_version) as connection:
+            connection.execute("CREATE TABLE alembic_version (version_num VARCHAR(32))")
+            connection.execute("INSERT INTO alembic_version VALUES ('9999_masa_depan')")
+        result = runner.invoke(args=["restore", str(only_version), "--yes"])
+        assert result.exit_code != 0 and "not a complete LEANS backup" in result.output
+        assert counts() == before

@@ -23,7 +23,7 @@ from leans.core.cohorts import staff_cohorts
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.models import Enrolment, Role, utcnow
-from leans.core.permissions import role_required
+from leans.core.permissions import can_grade, role_required
 
 bp = Blueprint("grading", __name__, url_prefix="/grading")
 
@@ -44,7 +44,7 @@ def queue():
         query = query.where(ActionPlan.state.in_([str(s) for s in AWAITING_GRADER]))
     elif state in {str(s) for s in PlanState}:
         query = query.where(ActionPlan.state == state)
-    plans = [p for p in db.session.scalars(query) if p.versions]
+    plans = [p for p in db.session.scalars(query) if p.versions and can_grade(current_user, p)]
     plans.sort(key=lambda p: p.latest_version.submitted_at)
     return render_template("plans/queue.html", plans=plans, cohorts=cohorts, chosen=chosen,
                            state=state, states=list(PlanState))

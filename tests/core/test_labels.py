@@ -1,0 +1,86 @@
+"""One label table: every code people could see has a label in both languages, and no page
+of the demo shows a raw code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from leans.core.labels import LABELS, Labelled, label, label_id
+from leans.demo.data import DEMO_PASSWORD
+from tests.fixtures.web import visible_text
+
+CATALOGUE = Path(__file__).resolve().parents[2] / "leans/translations/id/LC_MESSAGES/messages.po"
+
+
+def labelled_enums(app) -> list[type[Labelled]]:
+    """Every Labelled enum of the app (the app imports every feature's models)."""
+    found, queue = [], list(Labelled.__subclasses__())
+    while queue:
+        cls = queue.pop()
+        found.append(cls)
+        queue.extend(cls.__subclasses__())
+    return found
+
+
+def test_every_code_has_a_label_in_both_languages(app):
+    enums = {cls.__name__: cls for cls in labelled_enums(app)}
+    assert {"PlanState", "PlanAction", "UpdateStatus", "TrackerState", "QuizKind",
+            "CertificateStatus", "JobKind", "JobStatus", "ProgressStatus", "Role",
+            "UnitType", "AuditAction", "AuditObject"} <= set(enums)
+    with CATALOGUE.open("rb") as file:
+        translated = {m.id: m.string for m in read_po(file) if m.id and m.string}
+    for name, cls in enums.items():
+        assert name in LABELS, f"{name} has no labels in leans/core/labels.py"
+        assert set(LABELS[name]) == {m.value for m in cls}, f"{name}: labels and codes differ"
+        for member in cls:
+            english = LABELS[name][member.value]._args[0]
+            assert english in translated, f"{name}.{member.name}: {english!r} not translated"
+    assert set(LABELS) == set(enums), "labels for an enum that no longer exists"
+
+
+def test_labels_follow_the_language_and_exports_are_indonesian(app):
+    from leans.assessments.plans.states import PlanState
+
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        from flask_babel import force_locale
+
+        with force_locale("en"):
+            assert label(PlanState.REVISION_REQUESTED) == "Revision requested"
+        assert label_id(PlanState.REVISION_REQUESTED) == "Perlu revisi"
+        assert label(None) == "" and label("teks") == "teks"
+
+
+#: Codes written with an underscore never occur in Indonesian or English prose.
+RAW_CODES = sorted({code for table in LABELS.values() for code in table if "_" in code}
+                   | {"export · done", "issue · done"})
+
+PAGES = {
+    "admin": ["/dashboard", "/admin/", "/admin/users", "/admin/reports",
+              "/admin/certificates/angkatan-1", "/admin/cohorts/angkatan-1/people",
+              "/grading/", "/grading/?state=all", "/grading/tracker", "/audit",
+              "/cohorts/angkatan-1/progress", "/cohorts/angkatan-1/tests/"],
+    "bambang": ["/dashboard", "/grading/", "/grading/tracker"],
+    "wahyu": ["/dashboard", "/learn/angkatan-1/", "/learn/angkatan-1/plan"],
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_no_demo_page_shows_a_raw_code(app, runner, auth_for, csrf_token, language):
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    shown = []
+    for username, urls in PAGES.items():
+        client = app.test_client()
+        auth_for(client).login(username, DEMO_PASSWORD)
+        client.post("/language", data={"language": language,
+                                       "csrf_token": csrf_token(client, "/dashboard")})
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 200, (username, url)
+            text = visible_text(response.get_data(as_text=True))
+            shown += [(username, url, code) for code in RAW_CODES
+                      if re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/-])", text)]
+    assert shown == []
