@@ -3,19 +3,45 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 5000
+# Every package installed into .venv, pinned with its hashes (README "Dependencies").
+LOCK   := requirements.lock
+# `make lock` resolves it with uv, pinned so that the same inputs give the same lock.
+UV_VERSION ?= 0.13.9
+# Locked beside the project's dependencies and its build requirements: pip, which installs them
+# (CVE-2026-8643 fixed in 26.1.2; CVE-2026-6357, CVE-2026-3219 in 26.1; CVE-2026-1703 in 26.0).
+LOCK_TOOLS := pip>=26.1.2
+# e.g. `make lock LOCK_ARGS=--upgrade` (everything) or `LOCK_ARGS="--upgrade-package pypdf"`
+LOCK_ARGS ?=
 
-.PHONY: install run test system system-run packages translations translations-update clean
+.PHONY: install run test lock system system-run packages translations translations-update clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+# pip first, alone (it is in the lock too), then every locked package, each file checked
+# against its hash; then LEANS itself without dependencies or a build environment of its own:
+# its build requirements (setuptools, Babel) are locked packages already installed.
+$(VENV)/.installed: pyproject.toml setup.py $(LOCK) | $(BIN)/python
+	awk '/^pip==/ {p = 1} p {print} p && !/\\$$/ {exit}' $(LOCK) > $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(VENV)/pip.lock
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --check-build-dependencies -e .
 	touch $@
 
-## install: the app and its test tools into .venv, with the compiled translations
+## install: the app and its test tools into .venv from requirements.lock, with the compiled
+## translations
 install: $(VENV)/.installed translations
+
+## lock: resolve requirements.lock again from pyproject.toml (runtime, the test extra, the build
+## requirements and pip), with the hashes of every file of every version, for any platform
+## (Linux x86_64 and aarch64 included) on Python 3.11 and newer; keeps the locked versions
+## unless pyproject.toml excludes them or LOCK_ARGS asks for upgrades
+lock: | $(BIN)/python
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	{ $(BIN)/python -c 'import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["build-system"]["requires"], sep="\n")'; \
+	  echo '$(LOCK_TOOLS)'; } \
+	| $(BIN)/uv pip compile --quiet pyproject.toml - --extra test --universal --python-version 3.11 \
+	  --generate-hashes --custom-compile-command 'make lock' $(LOCK_ARGS) -o $(LOCK)
 
 ## translations: compile the message catalogues (Bahasa Indonesia)
 translations: $(VENV)/.installed
