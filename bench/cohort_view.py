@@ -24,7 +24,7 @@ import frontmatter
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from common import ROOT
+from common import ROOT, log_in
 from flask_migrate import upgrade
 from sqlalchemy import insert, select
 
@@ -110,10 +110,7 @@ def main() -> None:
             upgrade()
             populate(args.participants)
             client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = page.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
-            client.post("/login", data={"login": "fasil", "password": PASSWORD,
-                                        "csrf_token": token})
+            log_in(client, "fasil", PASSWORD)
             print(f"{'page':28}{'best s':>10}{'median s':>10}  target < 1 s")
             ok = True
             for url in ("/cohorts/besar/progress", "/cohorts/besar/progress.xlsx",

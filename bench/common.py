@@ -91,3 +91,10 @@ def login(base: str, username: str, password: str) -> str:
     if response.status != 302:
         raise RuntimeError(f"login as {username} failed ({response.status})")
     return response.headers["Set-Cookie"].split(";")[0]
+
+
+def log_in(client, username: str, password: str) -> None:
+    """Log a Flask test client in through the login form (with its CSRF token)."""
+    page = client.get("/login").get_data(as_text=True)
+    token = page.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
+    client.post("/login", data={"login": username, "password": password, "csrf_token": token})

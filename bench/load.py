@@ -164,7 +164,7 @@ def main() -> None:
         env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
                "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "load" * 10,
-               "LEANS_DATABASE_URL": url, "LEANS_LOGIN_RATE_LIMIT": "100000 per minute"}
+               "LEANS_DATABASE_URL": url}
         stats = {"latency": [], "status": {}}
         acked = {"lessons": set(), "attempts": set(), "drafts": {}}
         with gunicorn("wsgi:app", env, args.workers) as base:

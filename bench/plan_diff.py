@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from common import log_in
 from flask_migrate import upgrade
 
 from leans import create_app
@@ -103,10 +104,7 @@ def main() -> None:
                                    ("every field at its limit", "limits"),
                                    ("text just under the diff cap", "cap")))}
             client = app.test_client()
-            page = client.get("/login").get_data(as_text=True)
-            token = page.split('name="csrf_token"')[1].split('value="')[1].split('"')[0]
-            client.post("/login", data={"login": "coach", "password": PASSWORD,
-                                        "csrf_token": token})
+            log_in(client, "coach", PASSWORD)
             print(f"{'grading page':32}{'best s':>10}{'median s':>10}  target < 1 s")
             medians = {}
             for label, plan_id in plans.items():

@@ -117,6 +117,7 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("admin.edit_user", "GET"):                 (LOGIN, 403, 403, 403, 403, 200),
     ("admin.edit_user", "POST"):                (LOGIN, 403, 403, 403, 403, 200),
     ("admin.account_action", "POST"):           (LOGIN, 403, 403, 403, 403, 302),
+    ("admin.unlock_user", "POST"):              (LOGIN, 403, 403, 403, 403, 302),
     ("admin.new_cohort", "GET"):                (LOGIN, 403, 403, 403, 403, 200),
     ("admin.new_cohort", "POST"):               (LOGIN, 403, 403, 403, 403, 200),
     ("admin.edit_cohort", "GET"):               (LOGIN, 403, 403, 403, 403, 200),

@@ -11,6 +11,7 @@ from leans.admin.accounts import change_roles, create_account, reset_password, s
 from leans.admin.blueprint import bp
 from leans.admin.forms import UserForm
 from leans.auth.services import reauthenticated, setup_url
+from leans.auth.throttle import locked_until, unlock
 from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm, int_arg
@@ -74,6 +75,12 @@ def new_user():
     return render_template("admin/user_form.html", form=form, person=None)
 
 
+def _account_page(form: UserForm, person: User, status: int = 200):
+    """An account's page, saying whether (and until when) wrong passwords locked it."""
+    return render_template("admin/user_form.html", form=form, person=person,
+                           locked_until=locked_until(person)), status
+
+
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 def edit_user(user_id: int):
     """Correct an account's data and roles."""
@@ -83,12 +90,15 @@ def edit_user(user_id: int):
         form.roles.data = [r.value for r in person.roles]
     if form.validate_on_submit():
         nip_changes = (form.nip.data or None) != person.nip
-        if nip_changes and not reauthenticated(current_user,
-                                               request.form.get("confirm_password", "")):
-            form.nip.errors.append(_("Changing a NIP needs your password below."))
-            return render_template("admin/user_form.html", form=form, person=person), 403
+        if nip_changes:
+            check = reauthenticated(current_user, request.form.get("confirm_password", ""))
+            if not check:
+                db.session.commit()  # the failed check is counted
+                check.raise_if_refused()
+                form.nip.errors.append(_("Changing a NIP needs your password below."))
+                return _account_page(form, person, 403)
         if not _fill(person, form):
-            return render_template("admin/user_form.html", form=form, person=person)
+            return _account_page(form, person)
         if nip_changes:
             record(current_user, "user.nip_changed", "user", person.id)
         roles = {Role(r) for r in form.roles.data}
@@ -100,7 +110,24 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Account saved."), "success")
         return redirect(url_for("admin.edit_user", user_id=person.id))
-    return render_template("admin/user_form.html", form=form, person=person)
+    return _account_page(form, person)
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+def unlock_user(user_id: int):
+    """Lift the lock that too many wrong passwords put on an account (audited)."""
+    person = db.session.get(User, user_id) or abort(404)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if person.id == current_user.id:
+        # Whoever holds an admin's session must not get endless guesses at its password.
+        flash(_("You cannot do this to your own account here."), "error")
+    elif unlock(current_user, person):
+        db.session.commit()
+        flash(_("Account unlocked: its password can be used again."), "success")
+    else:
+        flash(_("This account is not locked."), "info")
+    return redirect(url_for("admin.edit_user", user_id=person.id))
 
 
 @bp.route("/users/<int:user_id>/<any(deactivate, reactivate, reset):action>",

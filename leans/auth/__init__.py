@@ -48,10 +48,26 @@ def require_password_change():
     return None
 
 
+#: The password throttle's settings (leans.auth.throttle): whole numbers greater than 0.
+THROTTLE_SETTINGS = ("LEANS_LOCKOUT_FAILURES", "LEANS_LOCKOUT_MINUTES",
+                     "LEANS_ADDRESS_FAILURES", "LEANS_ADDRESS_WINDOW_MINUTES")
+
+
+def check_throttle_settings(config) -> None:
+    """Refuse a throttle setting that is not a whole number greater than 0."""
+    from leans.core.config import ConfigError
+
+    for name in THROTTLE_SETTINGS:
+        value = config.get(name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ConfigError(f"{name} must be a whole number greater than 0, got {value!r}.")
+
+
 def init_app(app: Flask) -> None:
-    from leans.auth import cli
+    from leans.auth import cli, models  # noqa: F401 - models registers the table
     from leans.auth.views import bp
 
+    check_throttle_settings(app.config)
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = _l("Please log in to open this page.")

@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
-from leans.auth.passwords import password_problems, verify_password
+from leans.auth.passwords import password_problems
 
 
 class LoginForm(FlaskForm):
@@ -32,11 +32,10 @@ class NewPasswordMixin:
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    """The current password is checked by the view, through the password throttle
+    (``leans.auth.throttle``), once the rest of the form is valid."""
 
-    def validate_current_password(self, field: PasswordField) -> None:
-        if not verify_password(current_user.password_hash, field.data or ""):
-            raise ValidationError(_l("The current password is not correct."))
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
 
     def validate_new_password(self, field: PasswordField) -> None:
         super().validate_new_password(field)

@@ -43,8 +43,9 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Check a password; without a hash, spend the same time so timing reveals nothing."""
-    if not password_hash:
+    """Check a password; without a hash (no account, an account awaiting its setup link,
+    a locked account: pass None), spend the same time so timing reveals nothing."""
+    if not password_hash or password_hash == NO_PASSWORD or password_hash.count("$") < 2:
         check_password_hash(_dummy_hash(), password)
         return False
     return check_password_hash(password_hash, password)

@@ -13,7 +13,8 @@ from flask import session
 from flask_login import login_user, logout_user
 from sqlalchemy import select
 
-from leans.auth.passwords import hash_password, verify_password
+from leans.auth.passwords import hash_password
+from leans.auth.throttle import PasswordCheck, check_password
 from leans.core.extensions import db
 from leans.core.identity import mask_nip
 from leans.core.logs import client_address
@@ -26,21 +27,25 @@ log = logging.getLogger("leans.auth")
 @dataclass(frozen=True)
 class LoginResult:
     user: User | None
-    #: ``ok``, ``bad_credentials`` or ``inactive``.
+    #: ``ok``, ``bad_credentials``, ``inactive`` or ``refused`` (throttled: see ``check``).
     outcome: str
+    #: The password check, with the time a refused login may be tried again.
+    check: PasswordCheck
 
 
 def authenticate(login: str, password: str) -> LoginResult:
-    """Check credentials. Unknown user and wrong password give the same outcome."""
+    """Check credentials through the password throttle. Unknown user and wrong password give
+    the same outcome; the caller commits after a failure (it is counted)."""
     user = find_user_by_login(login)
-    if not verify_password(user.password_hash if user else None, password) or user is None:
+    check = check_password(user, password, login=login)
+    if not check or user is None:
         shown = mask_nip(login) if login.strip().isdigit() else login[:64]
         log.info("login failed for %r from %s", shown, client_address())
-        return LoginResult(None, "bad_credentials")
+        return LoginResult(None, "refused" if check.refused else "bad_credentials", check)
     if not user.active:
         log.info("login refused for inactive user id=%s from %s", user.id, client_address())
-        return LoginResult(user, "inactive")
-    return LoginResult(user, "ok")
+        return LoginResult(user, "inactive", check)
+    return LoginResult(user, "ok", check)
 
 
 def start_session(user: User) -> None:
@@ -137,10 +142,12 @@ def user_for_setup_token(token: str) -> User | None:
     return user
 
 
-def reauthenticated(user: User, password: str) -> bool:
-    """Re-authentication for sensitive actions (revoking a certificate, changing a NIP)."""
-    ok = verify_password(user.password_hash, password or "")
-    if not ok:
+def reauthenticated(user: User, password: str) -> PasswordCheck:
+    """Re-authentication for sensitive actions (revoking a certificate, changing a NIP),
+    through the password throttle; true when the password is right. After a failure the
+    caller commits (the failure is counted), then ``check.raise_if_refused()``."""
+    check = check_password(user, password or "")
+    if not check:
         log.warning("re-authentication failed for user id=%s from %s", user.id,
                     client_address())
-    return ok
+    return check

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -14,21 +23,29 @@ from leans.auth.services import (
     start_session,
     user_for_setup_token,
 )
-from leans.core.extensions import db, limiter
+from leans.auth.throttle import REASONS, PasswordCheck, check_password, retry_seconds
+from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.security import safe_next
 
 bp = Blueprint("auth", __name__)
 
 
-def _login_limit() -> str:
-    return current_app.config["LEANS_LOGIN_RATE_LIMIT"]
+def _refused(template: str, check: PasswordCheck, **context: object) -> Response:
+    """TEMPLATE again with the refusal and when to try again: 429 with Retry-After."""
+    seconds = retry_seconds(check.refused_until)
+    response = make_response(render_template(
+        template, refusal=REASONS[check.reason], retry_at=check.refused_until,
+        retry_minutes=max(1, round(seconds / 60)), **context), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
 def login():
-    """Log in with username or email and password."""
+    """Log in with username or email and password. Failed attempts are throttled per account
+    and per address (``leans.auth.throttle``); successes never count, so a whole class can
+    log in from one hall's address."""
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm()
@@ -38,6 +55,9 @@ def login():
             start_session(result.user)
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
+        db.session.commit()  # the failed check is counted
+        if result.outcome == "refused":
+            return _refused("auth/login.html", result.check, form=form)
         if result.outcome == "inactive":
             flash(_("This account has been deactivated. Please contact the BKPP administrator."),
                   "error")
@@ -63,15 +83,21 @@ def logout():
 def change_password():
     """Change my password; also the forced first-login step."""
     form = ChangePasswordForm()
+    forced = current_user.must_change_password
     if form.validate_on_submit():
         user = current_user._get_current_object()
-        set_password(user, form.new_password.data)
-        start_session(user)  # the old session ended with the version bump
-        db.session.commit()
-        flash(_("Your password has been changed."), "success")
-        return redirect(url_for("dashboard.index"))
-    return render_template("auth/change_password.html", form=form,
-                           forced=current_user.must_change_password)
+        check = check_password(user, form.current_password.data)
+        if check:
+            set_password(user, form.new_password.data)
+            start_session(user)  # the old session ended with the version bump
+            db.session.commit()
+            flash(_("Your password has been changed."), "success")
+            return redirect(url_for("dashboard.index"))
+        db.session.commit()  # the failed check is counted
+        if check.refused:
+            return _refused("auth/change_password.html", check, form=form, forced=forced)
+        form.current_password.errors.append(_("The current password is not correct."))
+    return render_template("auth/change_password.html", form=form, forced=forced)
 
 
 @bp.route("/account/setup/<token>", methods=["GET", "POST"])

@@ -182,7 +182,10 @@ def revoke_view(certificate_id: int):
     certificate = _certificate_or_404(certificate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if not reauthenticated(current_user, request.form.get("password", "")):
+    check = reauthenticated(current_user, request.form.get("password", ""))
+    if not check:
+        db.session.commit()  # the failed check is counted
+        check.raise_if_refused()
         flash(_("Revoking needs your password: it was missing or not correct."), "error")
         return _back(certificate.enrolment.cohort.slug)
     try:

@@ -5,7 +5,10 @@ check, error pages)."""
 
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+import datetime as dt
+import math
+
+from flask import Flask, current_app, make_response, render_template
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -35,6 +38,7 @@ def init_app(app: Flask) -> None:
     for code in (403, 404, 405, 413, 500):
         app.register_error_handler(code, _error_page(code))
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(429, _too_many_requests)
 
 
 def _error_page(code: int):
@@ -56,3 +60,26 @@ def _upload_limit() -> str:
 
 def _csrf_error(error: CSRFError):
     return render_template("errors/error.html", code=400, csrf=True), 400
+
+
+def _too_many_requests(error):
+    """Every 429 (the password throttle, Flask-Limiter's limits): the styled page saying why
+    (the error's ``reason``, when it has one) and when to try again, also sent as
+    Retry-After."""
+    from leans.core.extensions import limiter
+    from leans.core.models import utcnow
+
+    now = utcnow()
+    retry_at = getattr(error, "retry_after", None)
+    if isinstance(retry_at, int):
+        retry_at = now + dt.timedelta(seconds=retry_at)
+    if not isinstance(retry_at, dt.datetime):
+        breached = limiter.current_limit
+        retry_at = (dt.datetime.fromtimestamp(breached.reset_at, dt.UTC) if breached
+                    else now + dt.timedelta(minutes=1))
+    seconds = max(1, math.ceil((retry_at - now).total_seconds()))
+    response = make_response(render_template(
+        "errors/error.html", code=429, reason=getattr(error, "reason", None),
+        retry_at=retry_at, retry_minutes=max(1, round(seconds / 60))), 429)
+    response.headers["Retry-After"] = str(seconds)
+    return response

@@ -41,6 +41,7 @@ class AuditAction(Labelled):
     USER_NIP_CHANGED = "user.nip_changed"
     USER_PASSWORD_RESET = "user.password_reset"  # noqa: S105 - an event name
     USER_ROLES_CHANGED = "user.roles_changed"
+    USER_UNLOCKED = "user.unlocked"
     USERS_IMPORTED = "users.imported"
 
 

@@ -100,7 +100,15 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
                                          None if production else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
-        "LEANS_LOGIN_RATE_LIMIT": env.get("LEANS_LOGIN_RATE_LIMIT", "10 per minute"),
+        #: The password throttle (leans.auth.throttle) counts failed password checks only, in
+        #: the database. Per account, from any addresses: this many failures within
+        #: LEANS_LOCKOUT_MINUTES lock the account until the window has passed.
+        "LEANS_LOCKOUT_FAILURES": _int(env, "LEANS_LOCKOUT_FAILURES", 5),
+        "LEANS_LOCKOUT_MINUTES": _int(env, "LEANS_LOCKOUT_MINUTES", 15),
+        #: Per address (a whole hall shares one): after this many failures within
+        #: LEANS_ADDRESS_WINDOW_MINUTES a further wrong password is refused; a right one works.
+        "LEANS_ADDRESS_FAILURES": _int(env, "LEANS_ADDRESS_FAILURES", 100),
+        "LEANS_ADDRESS_WINDOW_MINUTES": _int(env, "LEANS_ADDRESS_WINDOW_MINUTES", 10),
         #: Email (optional): without LEANS_SMTP_HOST, setup links are only shown to the admin.
         "LEANS_SMTP_HOST": env.get("LEANS_SMTP_HOST", ""),
         "LEANS_SMTP_PORT": _int(env, "LEANS_SMTP_PORT", 587),
@@ -152,8 +160,8 @@ def check_production(config: Mapping[str, Any]) -> None:
     if not config.get("RATELIMIT_STORAGE_URI"):
         raise ConfigError(
             "LEANS_RATELIMIT_STORAGE_URL is required in production: set it to the Redis that "
-            "all app servers share (redis://host:6379/0), so the login and verification "
-            "limits count every worker's requests together. A single-process install may "
+            "all app servers share (redis://host:6379/0), so the verification limit counts "
+            "every worker's requests together. A single-process install may "
             "set memory:// on purpose."
         )
 

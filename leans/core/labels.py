@@ -38,6 +38,7 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "user.created": _l("Account created"), "user.deactivated": _l("Account deactivated"),
         "user.reactivated": _l("Account reactivated"), "user.nip_changed": _l("NIP changed"),
         "user.password_reset": _l("Password reset"), "user.roles_changed": _l("Roles changed"),
+        "user.unlocked": _l("Account unlocked"),
         "users.imported": _l("Participants imported")},
     "AuditObject": {"action_plan": _l("Action plan"), "certificate": _l("Certificate"),
                     "cohort": _l("Cohort"), "enrolment": _l("Enrolment"), "user": _l("Account")},

@@ -1,10 +1,9 @@
-"""Security basics in place so far: headers, login rate limit, refused-access logging."""
+"""Security basics: headers, refused-access logging, trusted proxies. (The password throttle is
+in tests/auth/test_throttle.py.)"""
 
 from __future__ import annotations
 
 import logging
-
-import pytest
 
 from tests.fixtures.constants import PASSWORD
 
@@ -28,20 +27,6 @@ def test_pages_have_no_inline_script(client, auth, make_user):
         assert "<script>" not in html and "onclick" not in html
 
 
-def test_login_attempts_are_rate_limited(app, make_user, csrf_token):
-    make_user(username="target")
-    client = app.test_client()
-    statuses = []
-    for _ in range(12):
-        token = csrf_token(client, "/login")
-        statuses.append(client.post("/login", data={"login": "target", "password": "salah",
-                                                    "csrf_token": token}).status_code)
-    assert statuses[:10] == [401] * 10 and statuses[10:] == [429, 429]
-    token = csrf_token(client, "/login")
-    assert client.post("/login", data={"login": "target", "password": PASSWORD,
-                                       "csrf_token": token}).status_code == 429
-
-
 def test_refused_access_and_failed_logins_are_logged_with_masked_nip(client, auth, make_user,
                                                                     caplog):
     make_user(username="p")
@@ -55,39 +40,6 @@ def test_refused_access_and_failed_logins_are_logged_with_masked_nip(client, aut
     assert "1986**********2001" in messages and "198609262015052001" not in messages
     assert "login ok user id=" in messages
     assert "refused 403 GET /admin/" in messages
-
-
-@pytest.fixture
-def failed_logins(csrf_token):
-    """``failed_logins(app, addresses)``: a wrong password for "target" from each address in
-    turn (as X-Forwarded-For); the statuses."""
-
-    def attempt(app, addresses: list[str]) -> list[int]:
-        client = app.test_client()
-        statuses = []
-        for address in addresses:
-            token = csrf_token(client, "/login")
-            statuses.append(client.post(
-                "/login", data={"login": "target", "password": "salah", "csrf_token": token},
-                headers={"X-Forwarded-For": address}).status_code)
-        return statuses
-
-    return attempt
-
-
-def test_behind_a_trusted_proxy_each_client_has_its_own_login_limit(other_app, make_user,
-                                                                     failed_logins):
-    make_user(username="target")
-    proxied = other_app(LEANS_PROXY_COUNT=1)
-    assert failed_logins(proxied, ["203.0.113.7"] * 11) == [401] * 10 + [429]
-    assert failed_logins(proxied, ["198.51.100.9"]) == [401]  # another citizen, not blocked
-
-
-def test_without_a_trusted_proxy_a_forged_address_changes_nothing(app, make_user,
-                                                                   failed_logins):
-    make_user(username="target")
-    forged = [f"203.0.113.{n}" for n in range(11)]  # a new "address" on every try
-    assert failed_logins(app, forged) == [401] * 10 + [429]
 
 
 def test_https_at_the_proxy_turns_on_hsts(other_app):
