@@ -86,6 +86,7 @@ def timed_import(name: str, data: bytes) -> float:
     plan = plan_import(read_sheet(name, data), cohort)
     assert plan.ok, [r.errors for r in plan.results if r.errors][:3]
     apply_import(plan, cohort, None)
+    db.session.commit()
     return time.perf_counter() - start
 
 

@@ -7,10 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from leans.admin import cli, users_views, views  # noqa: F401 - routes on admin.bp
+    # Importing them adds routes to admin.bp and `leans users import` to `leans users`.
+    from leans.admin import cli, users_views, views  # noqa: F401
     from leans.admin.audit_views import bp as audit_bp
     from leans.admin.blueprint import bp
 
     app.register_blueprint(bp)
     app.register_blueprint(audit_bp)
-    cli.init_app(app)

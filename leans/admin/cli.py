@@ -1,17 +1,17 @@
-"""``leans users import``: participants from CSV or XLSX, from the shell."""
+"""``leans users import``: participants from CSV or XLSX, from the shell. Importing this
+module adds the command to ``leans users`` (registered by ``leans.auth``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import click
-from flask import Flask
 from sqlalchemy import select
 
 from leans.admin.importing import apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
 from leans.auth.cli import users
-from leans.auth.services import setup_url
+from leans.auth.services import SETUP_DAYS, setup_url
 from leans.core.extensions import db
 from leans.core.models import Cohort
 
@@ -48,8 +48,4 @@ def import_command(file: Path, slug: str, dry_run: bool) -> None:
         click.echo(f"  {account.username:<20} {account.full_name} — "
                    f"{setup_url(account.setup_token)}")
     click.echo(f"Imported into {cohort.slug}. New accounts choose their password with the "
-               "one-time links above (valid 14 days).")
-
-
-def init_app(app: Flask) -> None:
-    """The command joins ``leans users``, which ``leans.auth`` registers."""
+               f"one-time links above (valid {SETUP_DAYS} days).")

@@ -10,6 +10,7 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from leans.core.identity import IdentityError, parse_golongan, parse_nip
+from leans.core.labels import LABELS
 from leans.core.models import Role
 from leans.core.slugs import is_slug
 
@@ -48,7 +49,8 @@ class UserForm(FlaskForm):
     golongan = StringField(_l("Pangkat/golongan"), validators=[Optional(), Length(max=40)])
     jabatan = StringField(_l("Position"), validators=[Optional(), Length(max=200)])
     unit = StringField(_l("Unit"), validators=[Optional(), Length(max=200)])
-    roles = SelectMultipleField(_l("Roles"), choices=[(r.value, r.value) for r in Role],
+    roles = SelectMultipleField(_l("Roles"),
+                                choices=[(r.value, LABELS["Role"][r.value]) for r in Role],
                                 option_widget=CheckboxInput(),
                                 widget=ListWidget(prefix_label=False))
 

@@ -65,6 +65,7 @@ def check_throttle_settings(config) -> None:
 
 def init_app(app: Flask) -> None:
     from leans.auth import cli, models  # noqa: F401 - models registers the table
+    from leans.auth.services import SETUP_DAYS
     from leans.auth.views import bp
 
     check_throttle_settings(app.config)
@@ -74,4 +75,5 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
     app.before_request(require_password_change)
+    app.jinja_env.globals.update(setup_days=SETUP_DAYS)
     cli.init_app(app)

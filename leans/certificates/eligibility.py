@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from leans.assessments.plans.states import PlanState
 from leans.modules.progress import ModuleProgress
 
 #: A reason: (module title or "" for the plan, the unmet rule kinds).
@@ -26,6 +27,6 @@ def eligibility(progress: Sequence[ModuleProgress], plan_state: str | None) -> E
         if not p.complete:
             kinds = tuple(dict.fromkeys(m.kind for m in p.missing))
             reasons.append((p.module.title, kinds))
-    if plan_state != "approved":
+    if plan_state != PlanState.APPROVED:
         reasons.append(("", (plan_state or "none",)))
     return Eligibility(not reasons and bool(progress), tuple(reasons))

@@ -14,7 +14,7 @@ from pypdf import PdfWriter
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from leans.certificates.models import Certificate
+from leans.certificates.models import Certificate, CertificateStatus
 from leans.core.extensions import db
 from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
@@ -52,7 +52,7 @@ def build_zip(cohort: Cohort, target: Path | io.BytesIO,
               progress: Callable[[int, int], None] | None = None) -> int:
     """Write the ZIP; returns how many valid certificates it holds."""
     certificates = cohort_certificates(cohort)
-    valid = [c for c in certificates if c.status == "valid"]
+    valid = [c for c in certificates if c.status is CertificateStatus.VALID]
     merged = PdfWriter()
     with zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for index, certificate in enumerate(valid, 1):

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from leans.assessments.plans.models import ActionPlan
 from leans.certificates.document import RenderPool, frozen_data, render, sha256
 from leans.certificates.eligibility import Eligibility, eligibility
-from leans.certificates.models import Certificate
+from leans.certificates.models import Certificate, CertificateStatus
 from leans.certificates.numbering import format_number, next_seq
 from leans.certificates.queries import valid_certificates
 from leans.content import get_catalogue
@@ -95,7 +95,7 @@ def _prepare(candidate: Candidate, user: User, year: int, today: dt.date) -> Cer
                        jp=candidate.jp, predicate=candidate.plan.predicate,
                        score=candidate.plan.score, issued_on=today)
     return Certificate(enrolment_id=candidate.enrolment.id, year=year, seq=seq, number=number,
-                       code=code, data=data, status="valid")
+                       code=code, data=data, status=CertificateStatus.VALID)
 
 
 def issue_batch(batch: list[Candidate], admin: User | None,
@@ -120,7 +120,7 @@ def issue_batch(batch: list[Candidate], admin: User | None,
         certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
         old = (replaces or {}).get(certificate.enrolment_id)
         if old is not None:
-            old.status, old.changed_at = "superseded", now
+            old.status, old.changed_at = CertificateStatus.SUPERSEDED, now
             db.session.flush()
             certificate.replaces_id = old.id
         db.session.add(certificate)
@@ -166,11 +166,11 @@ def issue_all(cohort: Cohort, admin: User | None,
 
 
 def revoke(certificate: Certificate, admin: User, reason: str) -> None:
-    if certificate.status != "valid":
+    if certificate.status is not CertificateStatus.VALID:
         raise CertificateError(_("Only a valid certificate can be revoked."))
     if not reason.strip():
         raise CertificateError(_("Give the reason for revoking the certificate."))
-    certificate.status, certificate.revoked_reason = "revoked", reason.strip()
+    certificate.status, certificate.revoked_reason = CertificateStatus.REVOKED, reason.strip()
     certificate.changed_at = utcnow()
     record(admin, "certificate.revoked", "certificate", certificate.id,
            number=certificate.number, reason=reason.strip())
@@ -180,7 +180,7 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
 def reissue(certificate: Certificate, admin: User, candidate: Candidate) -> Certificate:
     """A corrected certificate (name or NIP fixed on the account) with a new number; the old
     one points to it as superseded."""
-    if certificate.status != "valid":
+    if certificate.status is not CertificateStatus.VALID:
         raise CertificateError(_("Only a valid certificate can be re-issued."))
     fresh = Candidate(candidate.enrolment, candidate.eligibility, candidate.plan, candidate.jp,
                       None)

@@ -21,7 +21,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import issue_all
-from leans.certificates.models import BulkJob
+from leans.certificates.models import BulkJob, JobKind, JobStatus
 from leans.core.extensions import db
 from leans.core.models import utcnow
 
@@ -62,10 +62,10 @@ def run(job: BulkJob) -> None:
         job.done, job.total = done, total
         db.session.commit()
 
-    job.status, job.message = "running", ""
+    job.status, job.message = JobStatus.RUNNING, ""
     db.session.commit()
     try:
-        if job.kind == "issue":
+        if job.kind is JobKind.ISSUE:
             count = issue_all(job.cohort, job.created_by, progress)
             job.message = str(count)
         else:
@@ -76,10 +76,10 @@ def run(job: BulkJob) -> None:
             count = build_zip(job.cohort, partial, progress)
             partial.replace(path)
             job.result_path, job.message = str(path), str(count)
-        job.status = "done"
+        job.status = JobStatus.DONE
     except Exception as error:  # recorded for the admin; the failed chunk was rolled back
         db.session.rollback()
-        job.status, job.message = "failed", f"{type(error).__name__}: {error}"[:1000]
+        job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:1000]
     job.finished_at = utcnow()
     db.session.commit()
 
@@ -97,7 +97,7 @@ class JobQueue:
         def run_job(job_id: int) -> None:
             with app.app_context():
                 job = db.session.get(BulkJob, job_id)
-                if job is not None and job.status in ("queued", "failed"):
+                if job is not None and job.status in (JobStatus.QUEUED, JobStatus.FAILED):
                     run(job)
 
         self._run_job = run_job

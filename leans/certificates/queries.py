@@ -6,7 +6,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from leans.certificates.models import Certificate
+from leans.certificates.models import Certificate, CertificateStatus
 from leans.core.extensions import db
 
 
@@ -16,4 +16,4 @@ def valid_certificates(enrolment_ids: Iterable[int]) -> dict[int, Certificate]:
     if not ids:
         return {}
     return {c.enrolment_id: c for c in db.session.scalars(select(Certificate).where(
-        Certificate.enrolment_id.in_(ids), Certificate.status == "valid"))}
+        Certificate.enrolment_id.in_(ids), Certificate.status == CertificateStatus.VALID))}

@@ -33,7 +33,7 @@ from leans.certificates.issuing import (
     revoke,
 )
 from leans.certificates.jobs import enqueue, export_expired
-from leans.certificates.models import BulkJob, Certificate, CertificateStatus, JobStatus
+from leans.certificates.models import BulkJob, Certificate, CertificateStatus, JobKind, JobStatus
 from leans.core.extensions import db, limiter
 from leans.core.forms import EmptyForm
 from leans.core.identity import mask_nip
@@ -131,12 +131,13 @@ def start_job(cohort_slug: str):
     """Start 'issue to all eligible' or 'export ZIP' in the background."""
     cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
     kind = request.form.get("kind")
-    if not EmptyForm().validate_on_submit() or kind not in ("issue", "export"):
+    if not EmptyForm().validate_on_submit() or kind not in set(JobKind):
         abort(400)
     running = db.session.scalar(select(BulkJob).where(
         BulkJob.cohort_id == cohort.id, BulkJob.kind == kind,
-        BulkJob.status.in_(["queued", "running"])))
-    job = running or BulkJob(cohort_id=cohort.id, kind=kind, created_by_id=current_user.id)
+        BulkJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])))
+    job = running or BulkJob(cohort_id=cohort.id, kind=JobKind(kind),
+                                 created_by_id=current_user.id)
     if running is None:
         db.session.add(job)
         db.session.commit()

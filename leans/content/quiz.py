@@ -12,11 +12,23 @@ import yaml
 from leans.content.problems import Problem
 from leans.content.yamlcheck import Checker as _Checker
 from leans.content.yamlcheck import LineLoader as _LineLoader
+from leans.core.labels import Labelled
 from leans.core.slugs import is_slug
+
+
+class QuizKind(Labelled):
+    """A module's test before the material (pre) or after it (post)."""
+
+    PRE = "pre"
+    POST = "post"
+
+
+#: What a bank may be used as (its ``use_as``).
+USES = tuple(kind.value for kind in QuizKind)
+
 
 QUESTION_TYPES = ("single", "multiple", "truefalse")
 SCORINGS = ("partial", "all_or_nothing")
-USES = ("pre", "post")
 SCORE_POLICIES = ("best", "last")
 TRUE_FALSE_LABELS = ("Benar", "Salah")
 

@@ -7,11 +7,13 @@ blocked for long); PostgreSQL uses pg_dump/pg_restore in their custom format.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
 import tempfile
 from pathlib import Path
+from urllib.parse import quote
 
 import click
 from flask import Flask, current_app
@@ -86,7 +88,7 @@ CORE_TABLES = {"alembic_version", "users", "user_roles", "cohorts", "enrolments"
 def _sqlite_contents(source: Path) -> tuple[set[str], list[str]]:
     """The tables of a SQLite backup and its migration revision(s)."""
     try:
-        with sqlite3.connect(f"file:{source}?mode=ro", uri=True) as backup:
+        with sqlite3.connect(f"file:{quote(str(source))}?mode=ro", uri=True) as backup:
             tables = {row[0] for row in backup.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
             revisions = [row[0] for row in backup.execute(
@@ -101,9 +103,9 @@ def _pg_contents(source: Path) -> tuple[set[str], list[str]]:
     """The tables of a pg_dump backup (from its table of contents) and its revision(s)."""
     listing = _output([_tool("pg_restore"), "--list", str(source)],
                       f"{source} is not a pg_dump backup: pg_restore --list")
-    tables = {parts[-2] for line in listing.splitlines()
-              if " TABLE " in line and not line.startswith(";")
-              and len(parts := line.split()) >= 2 and "DATA" not in parts}
+    # Entries read "215; 1259 16390 TABLE public users owner" (the owner may be absent).
+    tables = {match.group(1) for line in listing.splitlines()
+              if (match := re.match(r"^\d+; \d+ \d+ TABLE \S+ (\S+)", line))}
     data = _output([_tool("pg_restore"), "--data-only", "--table=alembic_version",
                     "--file=-", str(source)], "pg_restore of alembic_version")
     revisions, copying = [], False

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, Protocol
 
-from flask import Flask, abort
+from flask import Blueprint, Flask, abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -53,6 +53,15 @@ def role_required(*roles: Role) -> Callable:
     return decorator
 
 
+def restrict_blueprint(blueprint: Blueprint, *roles: Role) -> None:
+    """Every route of BLUEPRINT needs one of ROLES (its pages share one door)."""
+
+    @blueprint.before_request
+    @role_required(*roles)
+    def _door() -> None:
+        """Runs before each of the blueprint's views."""
+
+
 # Cohorts ------------------------------------------------------------------------------------
 def can_view_cohort(user: User, cohort: Cohort) -> bool:
     """Admins see every cohort; facilitators their own; participants the one they are in."""
@@ -77,6 +86,11 @@ def can_manage_cohort(user: User, cohort: Cohort) -> bool:
 def can_administer(user: User) -> bool:
     """BKPP administrators: cohorts, imports, accounts, certificates, reports."""
     return user.is_authenticated and user.has_role(Role.ADMIN)
+
+
+def is_participant(user: User) -> bool:
+    """Participants: their own trainings, tests, plans and certificates."""
+    return user.is_authenticated and user.has_role(Role.PARTICIPANT)
 
 
 def is_facilitator(user: User) -> bool:
@@ -143,7 +157,8 @@ def get_managed_cohort_or_404(slug: str, for_user: User) -> Cohort:
 
 def init_app(app: Flask) -> None:
     """Templates ask the same questions as views."""
-    predicates = (can_view_cohort, can_manage_cohort, can_administer, is_facilitator, is_staff,
+    predicates = (can_view_cohort, can_manage_cohort, can_administer, is_participant,
+                  is_facilitator, is_staff,
                   can_change, can_grade, can_read_attempt, can_answer_attempt,
                   can_download_certificate)
     app.jinja_env.globals.update({predicate.__name__: predicate for predicate in predicates})

@@ -24,12 +24,16 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "\n")
-#: Characters that start a formula, ASCII and full-width.
-_TRIGGERS = "=+\\-@\uff1d\uff0b\uff0d\uff20"
-#: Where a part of a cell begins (its start, or after a separator or a line break) when that
-#: part, after blanks, starts with a trigger.
-_FORMULA_PART = re.compile(rf"(^|[,;|\t\r\n])(?=[\s\u00a0\u3000]*[{_TRIGGERS}])")
 Cell = str | int | float | dt.date | None
+#: A cell that, after blanks (spaces, no-break spaces), starts with a formula sign, ASCII or
+#: full-width.
+_LEADING_FORMULA = re.compile("^[\\s\u00a0\u3000]*[=+\\-@\uff1d\uff0b\uff0d\uff20]")
+#: A part of a cell after a separator or a line break that starts a formula: ``=`` or ``@``
+#: always; ``+`` or ``-`` when a name or a bracket follows (``-cmd|...``, ``+SUM(``), so that
+#: Indonesian notations such as ``Rp 5.000,-`` or a ``- `` bullet stay as typed.
+_INNER_FORMULA = re.compile(
+    "([,;|\t\r\n])(?=[\\s\u00a0\u3000]*"
+    "(?:[=@\uff1d\uff20]|[+\\-\uff0b\uff0d][^\\s\\d.,;+\\-]))")
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ class Table:
 def formula_like(value: Cell) -> bool:
     """Whether a spreadsheet could read any part of this text as a formula."""
     return isinstance(value, str) and (value.startswith(FORMULA_PREFIXES)
-                                       or _FORMULA_PART.search(value) is not None)
+                                       or _LEADING_FORMULA.match(value) is not None
+                                       or _INNER_FORMULA.search(value) is not None)
 
 
 def csv_safe(value: Cell) -> Cell:
@@ -55,9 +60,9 @@ def csv_safe(value: Cell) -> Cell:
     if not formula_like(value):
         return value
     assert isinstance(value, str)
-    safe = _FORMULA_PART.sub(lambda m: m.group(1) + "'", value)
-    return safe if safe.startswith("'") or not value.startswith(FORMULA_PREFIXES) \
-        else "'" + safe
+    safe = _INNER_FORMULA.sub(lambda m: m.group(1) + "'", value)
+    leading = value.startswith(FORMULA_PREFIXES) or _LEADING_FORMULA.match(value)
+    return "'" + safe if leading else safe
 
 
 def to_csv(table: Table) -> bytes:

@@ -9,7 +9,7 @@ from leans.certificates.queries import valid_certificates
 from leans.content import get_catalogue
 from leans.core.cohorts import all_cohorts, facilitated_cohorts
 from leans.core.i18n import local_today
-from leans.core.models import Role
+from leans.core.permissions import can_administer, is_facilitator, is_participant
 from leans.modules.overview import participant_overview
 
 bp = Blueprint("dashboard", __name__)
@@ -21,7 +21,7 @@ def index():
     """Participants: progress and JP; facilitators: their cohorts; admins: all cohorts."""
     user = current_user
     overview = None
-    if user.has_role(Role.PARTICIPANT):
+    if is_participant(user):
         overview = participant_overview(
             user, get_catalogue(), annual_target=current_app.config["LEANS_JP_ANNUAL_TARGET"],
             today=local_today(), timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
@@ -30,7 +30,7 @@ def index():
     return render_template(
         "dashboard/index.html",
         overview=overview,
-        facilitated=facilitated_cohorts(user) if user.has_role(Role.FACILITATOR) else [],
-        admin_cohorts=all_cohorts() if user.has_role(Role.ADMIN) else [],
+        facilitated=facilitated_cohorts(user) if is_facilitator(user) else [],
+        admin_cohorts=all_cohorts() if can_administer(user) else [],
         jp_minutes=current_app.config["LEANS_JP_MINUTES"],
     )

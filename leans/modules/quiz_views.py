@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from leans.assessments.quizzes.attempts import (
@@ -14,21 +15,21 @@ from leans.assessments.quizzes.attempts import (
 from leans.assessments.quizzes.models import QuizAttempt
 from leans.assessments.quizzes.scoring import score_attempt
 from leans.content.model import Module
+from leans.content.quiz import QuizKind
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.models import utcnow
-from leans.core.permissions import can_answer_attempt, can_read_attempt
+from leans.core.permissions import can_answer_attempt, can_change, can_read_attempt
 from leans.modules.place import Place, cohort_place
 from leans.modules.quiz_state import quiz_state
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn/<cohort_slug>/<module_slug>/test")
-KINDS = ("pre", "post")
 
 
 def _load(cohort_slug: str, module_slug: str, kind: str | None = None):
     place = cohort_place(cohort_slug, current_user)
     module, _lesson = place.find(module_slug)
-    if module.quiz is None or (kind is not None and (kind not in KINDS
+    if module.quiz is None or (kind is not None and (kind not in set(QuizKind)
                                                      or module.quiz_for(kind) is None)):
         abort(404)
     progress = place.progress_of(module)
@@ -53,6 +54,9 @@ def start(cohort_slug: str, module_slug: str, kind: str):
         abort(400)
     if place.preview:
         abort(403)
+    if not can_change(place.cohort):
+        return _closed(url_for("quizzes.intro", cohort_slug=cohort_slug,
+                               module_slug=module_slug, kind=kind))
     try:
         attempt = start_attempt(state, place.enrolment, kind, utcnow())
         db.session.commit()
@@ -63,6 +67,11 @@ def start(cohort_slug: str, module_slug: str, kind: str):
                                 module_slug=module_slug, kind=kind))
     return redirect(url_for("quizzes.attempt", cohort_slug=cohort_slug,
                             module_slug=module_slug, attempt_id=attempt.id))
+
+
+def _closed(back: str):
+    flash(_("This cohort is closed: its records can be read but no longer changed."), "warning")
+    return redirect(back)
 
 
 def _attempt_or_404(place: Place, module: Module, attempt_id: int) -> QuizAttempt:
@@ -88,6 +97,9 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
             abort(400)
         if not owner:
             abort(403)  # staff may read a submitted attempt, never answer it
+        if not can_change(place.cohort):
+            return _closed(url_for("quizzes.attempt", cohort_slug=cohort_slug,
+                                   module_slug=module_slug, attempt_id=attempt.id))
         try:
             submit_attempt(attempt, request.form.to_dict(flat=False), utcnow())
             db.session.commit()

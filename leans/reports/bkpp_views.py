@@ -7,17 +7,12 @@ from flask import Blueprint, abort, render_template, request
 from leans.content import get_catalogue
 from leans.core.cohorts import all_cohorts
 from leans.core.models import Role
-from leans.core.permissions import role_required
+from leans.core.permissions import restrict_blueprint
 from leans.core.spreadsheets import download
 from leans.reports.bkpp import build_report
 
 bp = Blueprint("bkpp_reports", __name__, url_prefix="/admin")
-
-
-@bp.before_request
-@role_required(Role.ADMIN)
-def _admins_only():
-    """BKPP reports are for administrators."""
+restrict_blueprint(bp, Role.ADMIN)  # BKPP reports are for administrators
 
 
 def _selected():

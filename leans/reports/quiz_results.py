@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from leans.assessments.quizzes.analytics import ItemStat, ParticipantScores
-from leans.assessments.quizzes.models import QuizKind
+from leans.content.quiz import QuizKind
 from leans.core.labels import label_id
 from leans.core.models import User
 from leans.core.spreadsheets import Table

@@ -12,8 +12,9 @@ from leans.assessments.quizzes.analytics import (
     participant_scores,
     summarize,
 )
-from leans.assessments.quizzes.models import QuizAttempt, QuizKind
+from leans.assessments.quizzes.models import QuizAttempt
 from leans.content import get_catalogue
+from leans.content.quiz import QuizKind
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, User
 from leans.core.permissions import get_managed_cohort_or_404

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from leans.assessments.plans.models import ActionPlan, PlanUpdate
+from leans.assessments.plans.states import UpdateStatus
 from leans.core.labels import Labelled, label_id
 from leans.core.spreadsheets import Table
 
@@ -37,6 +38,10 @@ class TrackedPlan:
         return len(self.plan.latest_version.content.get("activities", []))
 
     @property
+    def state(self) -> TrackerState:
+        return TrackerState.STALLED if self.stalled else TrackerState.MOVING
+
+    @property
     def villages(self) -> list[str]:
         return self.plan.latest_version.content.get("villages") or []
 
@@ -50,7 +55,7 @@ def track(plan: ActionPlan, *, today: dt.date, stalled_days: int) -> TrackedPlan
     dates = [u.reported_on for u in plan.updates]
     last = max(dates) if dates else None
     since = last or (plan.approved_at.date() if plan.approved_at else today)
-    blocked = any(u.status == "blocked" for u in latest.values())
+    blocked = any(u.status is UpdateStatus.BLOCKED for u in latest.values())
     return TrackedPlan(plan, latest, last, blocked or (today - since).days > stalled_days)
 
 
@@ -81,7 +86,7 @@ def export_table(tracked: Sequence[TrackedPlan]) -> Table:
                      item.plan.latest_version.content.get("title", ""), item.plan.score,
                      item.plan.predicate or "",
                      item.plan.approved_at.date() if item.plan.approved_at else None,
-                     item.last_update, item.milestones, counts["done"], counts["in_progress"],
-                     counts["blocked"],
-                     label_id(TrackerState.STALLED if item.stalled else TrackerState.MOVING)])
+                     item.last_update, item.milestones, counts[UpdateStatus.DONE],
+                     counts[UpdateStatus.IN_PROGRESS], counts[UpdateStatus.BLOCKED],
+                     label_id(item.state)])
     return Table("Pemantauan", header, rows)

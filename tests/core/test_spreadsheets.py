@@ -19,7 +19,13 @@ from leans.core.spreadsheets import Table, csv_safe, formula_like, to_csv
     ("\uff1dcmd", "'\uff1dcmd"),
     ("a\n=1+1", "a\n'=1+1"),
     ("\t=1+1", "'\t'=1+1"),
+    ("x;-cmd|' /C calc'!A0", "x;'-cmd|' /C calc'!A0"),
+    ("  -1+1", "'  -1+1"),
     ("Tondomulo, Kolong", "Tondomulo, Kolong"),
+    # Indonesian notations that look like signs but start no formula stay as typed.
+    ("Rp 5.000,-", "Rp 5.000,-"),
+    ("Catatan:\n- pelatihan\n- panen", "Catatan:\n- pelatihan\n- panen"),
+    ("Gain; -5", "Gain; -5"),
     ("Rp 1.500.000", "Rp 1.500.000"),
     (12, 12),
     (None, None),

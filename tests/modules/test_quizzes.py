@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from leans.assessments.quizzes.models import QuizAttempt
 from leans.core.extensions import db
+from leans.core.models import Cohort
 from tests.fixtures.quizzes import ALL_RIGHT, HALF_RIGHT, write_bank
 
 
@@ -148,3 +149,22 @@ def test_others_cannot_see_my_attempt(quiz_people, quiz_pages, csrf_token):
     assert staff.get(url).status_code == 200
     assert other.post(url, data={**ALL_RIGHT, "csrf_token": csrf_token(other, "/dashboard")}
                       ).status_code == 404
+
+
+def test_a_closed_cohort_takes_no_more_answers(quiz_people, quiz_pages):
+    """Closing a cohort while an attempt is open: the attempt can be read but not answered
+    or resumed, and no lesson can be marked done."""
+    client = quiz_pages.client_for("peserta")
+    attempt_url = quiz_pages.start(client, "pre")
+    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == "k"))
+    cohort.closed = True
+    db.session.commit()
+    response = quiz_pages.submit(client, attempt_url, ALL_RIGHT)
+    assert response.status_code == 302
+    assert "ditutup" in client.get(response.headers["Location"]).get_data(as_text=True)
+    attempt = db.session.scalar(select(QuizAttempt))
+    db.session.refresh(attempt)
+    assert attempt.is_open and attempt.answers is None
+    intro = client.get("/learn/k/satu/test/pre").get_data(as_text=True)
+    assert "Lanjutkan tes" not in intro and "ditutup" in intro
+    assert "Tandai selesai" not in client.get("/learn/k/satu/a").get_data(as_text=True)

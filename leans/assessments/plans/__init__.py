@@ -11,7 +11,7 @@ from flask import Flask
 
 def init_app(app: Flask) -> None:
     from leans.assessments.plans import models  # noqa: F401 - registers the tables
-    from leans.assessments.plans.content import LABELS, ROW_FIELDS
+    from leans.assessments.plans.content import LABELS, PILOT_VILLAGES, ROW_FIELDS
     from leans.assessments.plans.grading_views import bp as grading_bp
     from leans.assessments.plans.scoring import parse_thresholds
     from leans.assessments.plans.views import bp as plan_bp
@@ -28,6 +28,7 @@ def init_app(app: Flask) -> None:
                 f"The action-plan rubric '{app.config['LEANS_PLAN_RUBRIC']}' is missing: add "
                 f"content/rubrics/{app.config['LEANS_PLAN_RUBRIC']}.md or set "
                 "LEANS_PLAN_RUBRIC.")
-    app.jinja_env.globals.update(plan_labels=LABELS, plan_rows=ROW_FIELDS)
+    app.jinja_env.globals.update(plan_labels=LABELS, plan_rows=ROW_FIELDS,
+                                 pilot_villages=PILOT_VILLAGES)
     app.register_blueprint(plan_bp)
     app.register_blueprint(grading_bp)

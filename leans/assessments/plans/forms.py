@@ -29,6 +29,8 @@ from leans.assessments.plans.content import (
     PILOT_VILLAGES,
     ROW_FIELDS,
 )
+from leans.assessments.plans.states import UpdateStatus
+from leans.core.labels import LABELS as CODE_LABELS
 
 SHORT, LONG = 300, 10000
 #: Empty rows offered under each table, so rows can be added without JavaScript.
@@ -164,9 +166,8 @@ class GradeForm(FlaskForm):
 
 class UpdateForm(FlaskForm):
     activity_index = SelectField(_l("Milestone"), coerce=int, choices=[])
-    status = RadioField(_l("Status"), choices=[("done", _l("Done")),
-                                               ("in_progress", _l("In progress")),
-                                               ("blocked", _l("Blocked"))],
+    status = RadioField(_l("Status"), choices=[(s.value, CODE_LABELS["UpdateStatus"][s.value])
+                                               for s in UpdateStatus],
                         validators=[InputRequired()])
     indicator_value = StringField(_l("Indicator value now (optional)"),
                                   validators=[Length(max=100)])

@@ -17,7 +17,7 @@ from leans.assessments.plans.access import (
 from leans.assessments.plans.content import diff
 from leans.assessments.plans.forms import GradeForm
 from leans.assessments.plans.models import ActionPlan, PlanVersion
-from leans.assessments.plans.states import AWAITING_GRADER, PlanState
+from leans.assessments.plans.states import AWAITING_GRADER, PlanAction, PlanState
 from leans.assessments.plans.workflow import PlanError, change_grade, decide, start_review
 from leans.core.cohorts import staff_cohorts
 from leans.core.extensions import db
@@ -84,7 +84,8 @@ def start(plan_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        start_review(plan, current_user, int(request.form.get("state_version", 0)), utcnow())
+        start_review(plan, current_user, request.form.get("state_version", 0, type=int),
+                     utcnow())
         db.session.commit()
     except PlanError as error:
         db.session.rollback()
@@ -119,15 +120,16 @@ def grade(plan_id: int):
         if request.form.get("mode") == "change":
             change_grade(plan, current_user, rubric, thresholds(),
                          reason=form.reason.data or "", **common)
+            db.session.commit()
             flash(_("The grade was changed and the reason recorded."), "success")
         else:
             review = decide(plan, current_user, rubric, thresholds(),
                             decision=form.decision.data or "", **common)
+            db.session.commit()
             flash(_("Revision requested; the participant sees your feedback.")
-                  if review.decision == "request_revision"
+                  if review.decision is PlanAction.REQUEST_REVISION
                   else _("Plan approved with %(score)s (%(predicate)s).",
                          score=f"{review.score:g}", predicate=review.predicate), "success")
-        db.session.commit()
     except PlanError as error:
         db.session.rollback()
         db.session.refresh(plan)

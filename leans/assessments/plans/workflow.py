@@ -165,7 +165,7 @@ def _add_review(plan: ActionPlan, grader: User, rubric: Rubric, action: PlanActi
     """The review of the plan's latest version, as graded (comments trimmed, empty ones
     dropped)."""
     review = PlanReview(plan_id=plan.id, version_id=plan.latest_version.id, grader_id=grader.id,
-                        decision=str(action), rubric_slug=rubric.slug, levels=levels,
+                        decision=action, rubric_slug=rubric.slug, levels=levels,
                         comments={k: v.strip() for k, v in comments.items() if v.strip()},
                         overall_comment=overall_comment.strip(), score=score, predicate=label,
                         reason=reason, created_at=now)

@@ -16,16 +16,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from leans.content.quiz import QuizKind
 from leans.core.extensions import UTCDateTime, code_type, db
-from leans.core.labels import Labelled
 from leans.core.models import Enrolment, utcnow
-
-
-class QuizKind(Labelled):
-    """A module's test before the material (pre) or after it (post)."""
-
-    PRE = "pre"
-    POST = "post"
 
 
 class QuizAttempt(db.Model):
@@ -62,3 +55,4 @@ class QuizAttempt(db.Model):
     @property
     def is_open(self) -> bool:
         return self.submitted_at is None
+
