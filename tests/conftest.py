@@ -14,5 +14,6 @@ pytest_plugins = [
     "tests.fixtures.certificates",
     "tests.fixtures.tracking",
     "tests.fixtures.servers",
+    "tests.fixtures.mail",
     "tests.fixtures.browser",
 ]

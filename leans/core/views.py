@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    abort,
     current_app,
     jsonify,
     redirect,
@@ -23,6 +24,17 @@ from leans.core.permissions import can_manage_cohort, get_cohort_or_404
 from leans.core.security import safe_next
 
 bp = Blueprint("core", __name__)
+
+
+@bp.before_app_request
+def refuse_nul_characters():
+    """A 400 for a NUL character in the address, a query parameter or a form field: no page
+    of LEANS makes one, and PostgreSQL refuses it in text, so it used to reach the database
+    and fail there as a 500 (``/login`` with one in the username, any cohort address)."""
+    if "\x00" in request.path or any(
+            "\x00" in key or "\x00" in value
+            for fields in (request.args, request.form) for key, value in fields.items(multi=True)):
+        abort(400)
 
 
 @bp.route("/")
