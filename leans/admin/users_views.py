@@ -17,6 +17,7 @@ from leans.core.extensions import db
 from leans.core.forms import EmptyForm, int_arg
 from leans.core.mail import send_setup_link
 from leans.core.models import Role, User
+from leans.core.permissions import can_administer_account
 
 PAGE = 50
 
@@ -103,7 +104,7 @@ def edit_user(user_id: int):
             record(current_user, "user.nip_changed", "user", person.id)
         roles = {Role(r) for r in form.roles.data}
         if roles != person.roles:
-            if person.id == current_user.id and Role.ADMIN not in roles:
+            if Role.ADMIN not in roles and not can_administer_account(current_user, person):
                 flash(_("You cannot remove your own admin role."), "error")
                 return redirect(url_for("admin.edit_user", user_id=person.id))
             change_roles(current_user, person, roles)
@@ -119,8 +120,7 @@ def unlock_user(user_id: int):
     person = db.session.get(User, user_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if person.id == current_user.id:
-        # Whoever holds an admin's session must not get endless guesses at its password.
+    if not can_administer_account(current_user, person):
         flash(_("You cannot do this to your own account here."), "error")
     elif unlock(current_user, person):
         db.session.commit()
@@ -137,7 +137,7 @@ def account_action(user_id: int, action: str):
     person = db.session.get(User, user_id) or abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    if person.id == current_user.id and action != "reactivate":
+    if action != "reactivate" and not can_administer_account(current_user, person):
         flash(_("You cannot do this to your own account here."), "error")
         return redirect(url_for("admin.edit_user", user_id=person.id))
     if action == "reset":

@@ -18,17 +18,17 @@ from sqlalchemy import select
 
 from leans.admin import uploads
 from leans.admin.blueprint import bp
+from leans.admin.cohorts import CohortError, module_order, save_cohort, set_closed, set_enrolled
 from leans.admin.forms import CohortForm, ImportForm
 from leans.admin.importing import FIELD_LABELS, apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
 from leans.auth.services import setup_url
 from leans.content import get_catalogue
-from leans.core.audit import record
 from leans.core.cohorts import all_cohorts
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.mail import send_setup_link
-from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole, utcnow
+from leans.core.models import Cohort, Enrolment, Role, User, UserRole
 
 
 def _cohort(slug: str) -> Cohort:
@@ -52,42 +52,22 @@ def _facilitator_choices() -> list[tuple[int, str]]:
     return [(u.id, u.full_name) for u in users]
 
 
-def _chosen_modules() -> list[str]:
+def _save_cohort(form: CohortForm, cohort: Cohort | None) -> Cohort | None:
+    """Save from the form; None (with the reason shown) when it cannot be saved."""
     known = [m.slug for m in get_catalogue().modules]
-    chosen = [slug for slug in request.form.getlist("module") if slug in known]
-
-    def position(slug: str) -> tuple[int, int]:
-        raw = request.form.get(f"position-{slug}", "")
-        return (int(raw) if raw.isdigit() else 999, known.index(slug))
-
-    return sorted(chosen, key=position)
-
-
-def _save_cohort(form: CohortForm, cohort: Cohort | None):
-    taken = db.session.scalar(select(Cohort.id).where(Cohort.slug == form.slug.data))
-    if taken and (cohort is None or taken != cohort.id):
-        form.slug.errors.append(_("This slug is already used by another cohort."))
+    modules = module_order(known, request.form.getlist("module"),
+                           {slug: request.form.get(f"position-{slug}", "") for slug in known})
+    fields = {name: getattr(form, name).data
+              for name in ("name", "slug", "starts_on", "ends_on", "place")}
+    try:
+        saved = save_cohort(cohort, current_user, fields=fields, modules=modules,
+                            facilitator_ids=set(form.facilitators.data or []))
+    except CohortError as error:
+        db.session.rollback()
+        flash(str(error), "error")
         return None
-    modules = _chosen_modules()
-    if not modules:
-        flash(_("Choose at least one module."), "error")
-        return None
-    new = cohort is None
-    cohort = cohort or Cohort()
-    for name in ("name", "slug", "starts_on", "ends_on", "place"):
-        setattr(cohort, name, getattr(form, name).data)
-    if cohort.module_slugs != modules:
-        cohort.set_modules(modules)
-    wanted = set(form.facilitators.data or [])
-    cohort.facilitator_rows = [row for row in cohort.facilitator_rows if row.user_id in wanted]
-    have = {row.user_id for row in cohort.facilitator_rows}
-    cohort.facilitator_rows += [CohortFacilitator(user_id=i) for i in wanted - have]
-    db.session.add(cohort)
-    db.session.flush()
-    record(current_user, "cohort.created" if new else "cohort.changed", "cohort", cohort.id,
-           modules=modules, facilitators=sorted(wanted))
     db.session.commit()
-    return cohort
+    return saved
 
 
 @bp.route("/cohorts/new", methods=["GET", "POST"])
@@ -126,9 +106,7 @@ def close_cohort(slug: str, action: str):
     cohort = _cohort(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    cohort.closed = action == "close"
-    record(current_user, f"cohort.{'closed' if cohort.closed else 'reopened'}", "cohort",
-           cohort.id)
+    set_closed(cohort, current_user, closed=action == "close")
     db.session.commit()
     flash(_("Cohort closed: participants can read but not change anything.") if cohort.closed
           else _("Cohort reopened."), "success")
@@ -151,17 +129,8 @@ def enrolment(slug: str, user_id: int, action: str):
     cohort = _cohort(slug)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    row = db.session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort.id,
-                                                    Enrolment.user_id == user_id))
     user = db.session.get(User, user_id) or abort(404)
-    if row is None:
-        row = Enrolment(cohort_id=cohort.id, user_id=user.id)
-        db.session.add(row)
-    row.unenrolled_at = utcnow() if action == "unenrol" else None
-    if action == "enrol" and not user.has_role(Role.PARTICIPANT):
-        user.set_roles(user.roles | {Role.PARTICIPANT})
-    db.session.flush()
-    record(current_user, f"enrolment.{action}", "enrolment", row.id, user=user.username)
+    set_enrolled(cohort, user, current_user, enrolled=action == "enrol")
     db.session.commit()
     flash(_("%(name)s unenrolled; the records are kept and this can be undone.",
             name=user.full_name) if action == "unenrol"

@@ -109,6 +109,13 @@ def can_change(cohort: Cohort | None) -> bool:
     return cohort is not None and not cohort.closed
 
 
+def can_administer_account(admin: User, person: User) -> bool:
+    """An admin may deactivate, reset, unlock or demote accounts, but not their own here
+    (whoever holds an admin's session must not lock the admin out or get endless password
+    guesses at it)."""
+    return can_administer(admin) and admin.id != person.id
+
+
 # Participants' records -------------------------------------------------------------------
 def owns(user: User, record: EnrolmentRecord) -> bool:
     """The record is the user's own (their enrolment)."""
