@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 
 from leans.assessments.quizzes.attempts import (
     AttemptExpired,
+    IncompleteAnswers,
     QuizError,
     start_attempt,
     submit_attempt,
@@ -101,8 +102,14 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
             return _closed(url_for("quizzes.attempt", cohort_slug=cohort_slug,
                                    module_slug=module_slug, attempt_id=attempt.id))
         try:
-            submit_attempt(attempt, request.form.to_dict(flat=False), utcnow())
+            submit_attempt(attempt, request.form.to_dict(flat=False), utcnow(),
+                           allow_missing=request.form.get("confirm_incomplete") == "1")
             db.session.commit()
+        except IncompleteAnswers as incomplete:
+            db.session.rollback()  # nothing changed: ask again, keeping the answers given
+            return render_template("modules/quiz_form.html", place=place, module=module,
+                                   attempt=attempt, given=incomplete.answers,
+                                   missing=incomplete.missing)
         except AttemptExpired as error:
             db.session.commit()  # closed without a score: that stands
             flash(str(error), "error")
@@ -113,7 +120,7 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
                                 module_slug=module_slug, attempt_id=attempt.id))
     if attempt.is_open:
         return render_template("modules/quiz_form.html", place=place, module=module,
-                               attempt=attempt)
+                               attempt=attempt, given={}, missing=[])
     _percent, points = score_attempt(attempt.questions, attempt.answers or {})
     pre = state.pre_attempt if attempt.kind == "post" and place.enrolment else None
     return render_template("modules/quiz_result.html", place=place, module=module,

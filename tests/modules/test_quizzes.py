@@ -168,3 +168,106 @@ def test_a_closed_cohort_takes_no_more_answers(quiz_people, quiz_pages):
     intro = client.get("/learn/k/satu/test/pre").get_data(as_text=True)
     assert "Lanjutkan tes" not in intro and "ditutup" in intro
     assert "Tandai selesai" not in client.get("/learn/k/satu/a").get_data(as_text=True)
+
+
+def _text(html: str) -> str:
+    """The page's text: tags dropped, spaces collapsed."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html))
+
+
+def _checked(html: str) -> set[tuple[str, str]]:
+    """(field, value) of the pre-selected options on a quiz form."""
+    return set(re.findall(r'name="(q\d+)" value="(\d+)" checked', html))
+
+
+def test_an_empty_submission_is_not_scored_and_asks_for_confirmation(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    quiz_pages.read_all(client)
+    url = quiz_pages.start(client, "post")
+    response = quiz_pages.submit(client, url, {})
+    assert response.status_code == 200  # the form again, not a result
+    page = response.get_data(as_text=True)
+    assert "Soal 1, 2, 3, 4 dan 5 belum dijawab" in _text(page)
+    assert "Belum dijawab: 5 dari 5." in _text(page)
+    assert all(f'href="#soal-{n}"' in page and f'id="soal-{n}"' in page for n in range(1, 6))
+    assert "Kembali menjawab" in page and "Kirim tetap" in page
+    assert 'name="confirm_incomplete" value="1"' in page
+    assert _checked(page) == set()
+    attempt = db.session.scalar(select(QuizAttempt))
+    db.session.refresh(attempt)
+    assert attempt.is_open and attempt.score is None and attempt.answers is None
+    assert attempts() == 1
+    assert "Lanjutkan tes" in client.get("/learn/k/satu/test/post").get_data(as_text=True)
+
+
+def test_a_partial_submission_keeps_the_answers_given(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    quiz_pages.read_all(client)
+    url = quiz_pages.start(client, "post")
+    page = quiz_pages.submit(client, url, {"q0": "0", "q2": ["0", "1"], "q3": "1"}
+                             ).get_data(as_text=True)
+    assert "Soal 2 dan 5 belum dijawab" in _text(page)
+    assert "Belum dijawab: 2 dari 5." in _text(page)
+    assert _checked(page) == {("q0", "0"), ("q2", "0"), ("q2", "1"), ("q3", "1")}
+    assert re.search(r'class="card quiz-card is-missing" id="soal-2"', page)
+    assert not re.search(r'class="card quiz-card is-missing" id="soal-1"', page)
+    assert page.count('<span class="badge warn">Belum dijawab</span>') == 2
+    assert db.session.scalar(select(QuizAttempt)).submitted_at is None
+
+
+def test_submit_anyway_scores_the_incomplete_attempt(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    quiz_pages.read_all(client)
+    url = quiz_pages.start(client, "post")
+    partial = {"q0": "0", "q2": ["0", "1"], "q3": "1"}
+    response = quiz_pages.submit(client, url, {**partial, "confirm_incomplete": "1"})
+    assert response.status_code == 302
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert attempt.score == 60.0 and attempt.answers == {"0": [0], "2": [0, 1], "3": [1]}
+    page = client.get(url).get_data(as_text=True)
+    assert "60%" in page and "Tidak dijawab" in page
+
+
+def test_a_complete_submission_needs_no_confirmation(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    url = quiz_pages.start(client, "pre")
+    assert quiz_pages.submit(client, url, ALL_RIGHT).status_code == 302
+    assert db.session.scalar(select(QuizAttempt)).score == 100.0
+
+
+def test_an_expired_empty_submission_is_closed_as_before(quiz_app, quiz_people, quiz_pages,
+                                                          monkeypatch):
+    write_bank(quiz_app[1], draw=5, shuffle="false", attempts=2, extra="time_limit_minutes: 5")
+    client = quiz_pages.client_for("peserta")
+    quiz_pages.read_all(client)
+    url = quiz_pages.start(client, "post")
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(minutes=6)
+    monkeypatch.setattr("leans.modules.quiz_views.utcnow", lambda: later)
+    response = quiz_pages.submit(client, url, {})
+    assert response.status_code == 302
+    assert "batas waktu" in client.get(response.headers["Location"]).get_data(as_text=True)
+    attempt = db.session.scalar(select(QuizAttempt))
+    assert attempt.expired and attempt.score == 0
+
+
+def test_each_question_says_its_number_inside_its_card(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    page = client.get(quiz_pages.start(client, "pre")).get_data(as_text=True)
+    assert "Soal 1 dari 5" in page and "Soal 5 dari 5" in page
+    card = re.search(r'<div class="card quiz-card" id="soal-1">(.*?)</div>', page, re.S).group(1)
+    assert "Soal 1 dari 5" in card and "<legend>Soal satu?</legend>" in card
+    assert "Belum dijawab" not in page and "Kirim tetap" not in page  # no warning up front
+
+
+def test_true_false_feedback_is_unambiguous(quiz_people, quiz_pages):
+    client = quiz_pages.client_for("peserta")
+    url = quiz_pages.start(client, "pre")
+    quiz_pages.submit(client, url, HALF_RIGHT)  # true/false (question 4) answered "Benar": wrong
+    page = client.get(url).get_data(as_text=True)
+    card = re.search(r"<h3>4\. Pernyataan ini salah\.</h3>(.*?)</section>", page, re.S).group(1)
+    assert "Jawaban Anda kurang tepat" in card
+    assert "Pernyataan benar" in _text(card) and "Pernyataan salah" in _text(card)
+    assert re.search(r"Pernyataan benar\s*<span class=\"badge\">jawaban Anda", card)
+    assert re.search(r"Pernyataan salah\s*<span class=\"badge ok\">kunci jawaban", card)
+    assert "Jawaban Anda tepat" in page  # question 1
+    assert not re.search(r'class="meta verdict">\s*(Benar|Salah)', page)

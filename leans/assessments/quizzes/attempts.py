@@ -33,6 +33,17 @@ class AttemptExpired(QuizError):
     keep that)."""
 
 
+class IncompleteAnswers(QuizError):
+    """Questions left unanswered and not confirmed: nothing was scored or changed; the page
+    asks again, keeping ``answers`` (the valid answers given) and naming ``missing`` (the
+    questions' numbers as shown, from 1)."""
+
+    def __init__(self, answers: dict[str, list[int]], missing: list[int]) -> None:
+        super().__init__(_("Some questions have not been answered."))
+        self.answers = answers
+        self.missing = missing
+
+
 @dataclass(frozen=True)
 class QuizState:
     """Everything the pages need to offer the right test at the right time."""
@@ -173,9 +184,17 @@ def parse_answers(questions: Sequence[dict], form: Mapping[str, list[str]]
     return answers
 
 
+def missing_questions(questions: Sequence[dict], answers: Mapping[str, list[int]]) -> list[int]:
+    """The numbers (from 1, as shown) of the questions without an answer."""
+    return [position + 1 for position in range(len(questions))
+            if not answers.get(str(position))]
+
+
 def submit_attempt(attempt: QuizAttempt, form: Mapping[str, list[str]],
-                   now: dt.datetime) -> QuizAttempt:
-    """Score a submission exactly once; replays, late and tampered forms are refused."""
+                   now: dt.datetime, *, allow_missing: bool = True) -> QuizAttempt:
+    """Score a submission exactly once; replays, late and tampered forms are refused. Without
+    ``allow_missing``, a submission that leaves questions unanswered raises
+    ``IncompleteAnswers`` and changes nothing (the time limit is checked first)."""
     if not attempt.is_open:
         raise QuizError(_("This attempt was already submitted; its result stands."))
     if attempt.expires_at and now > attempt.expires_at + dt.timedelta(seconds=GRACE_SECONDS):
@@ -183,6 +202,9 @@ def submit_attempt(attempt: QuizAttempt, form: Mapping[str, list[str]],
         raise AttemptExpired(_("The time limit had passed: this attempt was closed without a "
                                "score."))
     answers = parse_answers(attempt.questions, form)
+    missing = missing_questions(attempt.questions, answers)
+    if missing and not allow_missing:
+        raise IncompleteAnswers(answers, missing)
     percent, _points = score_attempt(attempt.questions, answers)
     result = db.session.execute(
         update(QuizAttempt).where(QuizAttempt.id == attempt.id,
