@@ -3,10 +3,36 @@ is decided in ``leans.core.permissions``."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import select
 
 from leans.core.extensions import db
+from leans.core.i18n import local_today
+from leans.core.labels import Labelled
 from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User
+
+
+class CohortStatus(Labelled):
+    """Where a cohort stands, from its dates; a closed cohort is closed whatever its dates."""
+
+    PLANNED = "planned"
+    RUNNING = "running"
+    FINISHED = "finished"
+    CLOSED = "closed"
+
+
+def cohort_status(cohort: Cohort, today: dt.date | None = None) -> CohortStatus:
+    """Planned before ``starts_on``, running through ``ends_on``, finished after; closed when
+    closed. ``today`` defaults to today where LEANS runs."""
+    if cohort.closed:
+        return CohortStatus.CLOSED
+    today = today or local_today()
+    if today < cohort.starts_on:
+        return CohortStatus.PLANNED
+    if today > cohort.ends_on:
+        return CohortStatus.FINISHED
+    return CohortStatus.RUNNING
 
 
 def facilitated_cohorts(user: User) -> list[Cohort]:

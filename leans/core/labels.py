@@ -40,6 +40,8 @@ LABELS: dict[str, dict[str, LazyString]] = {
         "user.password_reset": _l("Password reset"), "user.roles_changed": _l("Roles changed"),
         "user.unlocked": _l("Account unlocked"),
         "users.imported": _l("Participants imported")},
+    "CohortStatus": {"planned": _l("Planned"), "running": _l("Running"),
+                     "finished": _l("Finished"), "closed": _l("Closed")},
     "AuditObject": {"action_plan": _l("Action plan"), "certificate": _l("Certificate"),
                     "cohort": _l("Cohort"), "enrolment": _l("Enrolment"), "user": _l("Account")},
     # course modules
