@@ -45,28 +45,54 @@ class Candidate:
     plan: ActionPlan | None
     jp: float
     certificate: Certificate | None
+    #: The latest revoked certificate, when there is no valid one and it was not re-issued:
+    #: such a participant is issued again only by a deliberate re-issue with a reason.
+    revoked: Certificate | None = None
+
+    @property
+    def status(self) -> str:
+        """For the registry's filter: ``issued``, ``revoked``, ``eligible`` (without a
+        certificate) or ``not_eligible``."""
+        if self.certificate is not None:
+            return "issued"
+        if self.revoked is not None:
+            return "revoked"
+        return "eligible" if self.eligibility.eligible else "not_eligible"
 
 
 def _candidate(enrolment: Enrolment, progress: list, plan: ActionPlan | None,
-               certificate: Certificate | None) -> Candidate:
+               certificate: Certificate | None, revoked: Certificate | None) -> Candidate:
     return Candidate(enrolment, eligibility(progress, plan.state if plan else None), plan,
-                     sum(p.module.jp for p in progress), certificate)
+                     sum(p.module.jp for p in progress), certificate,
+                     None if certificate is not None else revoked)
 
 
-def _plans_and_certificates(ids: list[int]) -> tuple[dict, dict]:
+def _revoked_certificates(ids: list[int]) -> dict[int, Certificate]:
+    """Each enrolment's latest revoked certificate that no later certificate replaced."""
+    revoked: dict[int, Certificate] = {}
+    for certificate in db.session.scalars(select(Certificate).where(
+            Certificate.enrolment_id.in_(ids), Certificate.status == CertificateStatus.REVOKED,
+            Certificate.superseded_by_id.is_(None)).order_by(Certificate.id)):
+        revoked[certificate.enrolment_id] = certificate
+    return revoked
+
+
+def _plans_and_certificates(ids: list[int]) -> tuple[dict, dict, dict]:
     if not ids:
-        return {}, {}
+        return {}, {}, {}
     plans = {p.enrolment_id: p for p in db.session.scalars(
         select(ActionPlan).where(ActionPlan.enrolment_id.in_(ids)))}
-    return plans, valid_certificates(ids)
+    return plans, valid_certificates(ids), _revoked_certificates(ids)
 
 
 def candidates(cohort: Cohort) -> list[Candidate]:
-    """Every active participant of the cohort with eligibility, plan and valid certificate."""
+    """Every active participant of the cohort with eligibility, plan, valid certificate and
+    (when there is no valid one) revoked certificate."""
     report = cohort_report(cohort, get_catalogue())
-    plans, valid = _plans_and_certificates([row.enrolment.id for row in report.rows])
+    plans, valid, revoked = _plans_and_certificates([row.enrolment.id for row in report.rows])
     return [_candidate(row.enrolment, row.progress, plans.get(row.enrolment.id),
-                       valid.get(row.enrolment.id)) for row in report.rows]
+                       valid.get(row.enrolment.id), revoked.get(row.enrolment.id))
+            for row in report.rows]
 
 
 def candidate_for(enrolment: Enrolment) -> Candidate:
@@ -74,8 +100,9 @@ def candidate_for(enrolment: Enrolment) -> Candidate:
     catalogue = get_catalogue()
     facts = load_facts([enrolment.id], catalogue).get(enrolment.id, {})
     progress = training_progress(training_modules(enrolment.cohort, catalogue), facts)
-    plans, valid = _plans_and_certificates([enrolment.id])
-    return _candidate(enrolment, progress, plans.get(enrolment.id), valid.get(enrolment.id))
+    plans, valid, revoked = _plans_and_certificates([enrolment.id])
+    return _candidate(enrolment, progress, plans.get(enrolment.id), valid.get(enrolment.id),
+                      revoked.get(enrolment.id))
 
 
 def new_code() -> str:
@@ -100,8 +127,8 @@ def _prepare(candidate: Candidate, user: User, year: int, today: dt.date) -> Cer
 
 def issue_batch(batch: list[Candidate], admin: User | None,
                 replaces: dict[int, Certificate] | None = None,
-                renderer: Callable[[list[dict]], list[bytes]] | None = None
-                ) -> list[Certificate]:
+                renderer: Callable[[list[dict]], list[bytes]] | None = None,
+                reason: str = "") -> list[Certificate]:
     """Issue certificates for eligible candidates: all or none (an error leaves nothing in
     the session worth committing; the caller commits, or rolls back)."""
     today = local_today()
@@ -120,7 +147,8 @@ def issue_batch(batch: list[Candidate], admin: User | None,
         certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
         old = (replaces or {}).get(certificate.enrolment_id)
         if old is not None:
-            old.status, old.changed_at = CertificateStatus.SUPERSEDED, now
+            if old.status is CertificateStatus.VALID:  # a revoked one stays revoked
+                old.status, old.changed_at = CertificateStatus.SUPERSEDED, now
             db.session.flush()
             certificate.replaces_id = old.id
         db.session.add(certificate)
@@ -129,7 +157,7 @@ def issue_batch(batch: list[Candidate], admin: User | None,
             old.superseded_by_id = certificate.id
         record(admin, "certificate.reissued" if old else "certificate.issued",
                "certificate", certificate.id, at=now, number=certificate.number,
-               replaces=old.number if old else None)
+               replaces=old.number if old else None, **({"reason": reason} if reason else {}))
     db.session.flush()
     return certificates
 
@@ -139,7 +167,17 @@ def issue_one(candidate: Candidate, admin: User) -> Certificate:
         raise CertificateError(_("%(name)s already has certificate %(number)s.",
                                  name=candidate.enrolment.user.full_name,
                                  number=candidate.certificate.number))
+    if candidate.revoked is not None:
+        raise CertificateError(_("Certificate %(number)s of %(name)s was revoked; issuing again "
+                                 "is a re-issue with a reason.",
+                                 number=candidate.revoked.number,
+                                 name=candidate.enrolment.user.full_name))
     return issue_batch([candidate], admin)[0]
+
+
+def waiting_for_issue(rows: list[Candidate]) -> list[Candidate]:
+    """Who "issue to all" issues: eligible, no valid certificate, none revoked."""
+    return [c for c in rows if c.status == "eligible"]
 
 
 def issue_all(cohort: Cohort, admin: User | None,
@@ -150,7 +188,7 @@ def issue_all(cohort: Cohort, admin: User | None,
     A failure leaves the finished chunks issued and the failed one untouched; running
     again resumes with whoever is still waiting. Large cohorts render in worker processes.
     """
-    waiting = [c for c in candidates(cohort) if c.eligibility.eligible and c.certificate is None]
+    waiting = waiting_for_issue(candidates(cohort))
     with RenderPool() if len(waiting) >= POOL_FROM else nullcontext() as pool:
         for start in range(0, len(waiting), CHUNK):
             try:
@@ -177,14 +215,29 @@ def revoke(certificate: Certificate, admin: User, reason: str) -> None:
     db.session.flush()
 
 
-def reissue(certificate: Certificate, admin: User, candidate: Candidate) -> Certificate:
-    """A corrected certificate (name or NIP fixed on the account) with a new number; the old
-    one points to it as superseded."""
-    if certificate.status is not CertificateStatus.VALID:
-        raise CertificateError(_("Only a valid certificate can be re-issued."))
+def can_reissue(certificate: Certificate, candidate: Candidate | None) -> bool:
+    """A valid certificate, or the participant's latest revoked one (no valid one since)."""
+    if certificate.status is CertificateStatus.VALID:
+        return True
+    return (certificate.status is CertificateStatus.REVOKED and candidate is not None
+            and candidate.revoked is not None and candidate.revoked.id == certificate.id)
+
+
+def reissue(certificate: Certificate, admin: User, candidate: Candidate,
+            reason: str = "") -> Certificate:
+    """A new certificate with a new number replacing ``certificate``: a valid one (name or NIP
+    corrected on the account) becomes superseded; a revoked one stays revoked, and re-issuing
+    it needs a reason. The reason, if any, is recorded in the audit trail."""
+    reason = reason.strip()
+    if not can_reissue(certificate, candidate):
+        raise CertificateError(_("Only a valid certificate, or the latest revoked one, can be "
+                                 "re-issued."))
+    if certificate.status is CertificateStatus.REVOKED and not reason:
+        raise CertificateError(_("Give the reason for re-issuing a revoked certificate."))
     fresh = Candidate(candidate.enrolment, candidate.eligibility, candidate.plan, candidate.jp,
                       None)
-    return issue_batch([fresh], admin, replaces={certificate.enrolment_id: certificate})[0]
+    return issue_batch([fresh], admin, replaces={certificate.enrolment_id: certificate},
+                       reason=reason)[0]
 
 
 def current_of(certificate: Certificate) -> Certificate:

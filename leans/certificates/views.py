@@ -24,18 +24,21 @@ from sqlalchemy.exc import IntegrityError
 from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
 from leans.certificates.issuing import (
+    Candidate,
     CertificateError,
+    can_reissue,
     candidate_for,
     candidates,
     current_of,
     issue_one,
     reissue,
     revoke,
+    waiting_for_issue,
 )
 from leans.certificates.jobs import enqueue, export_expired
 from leans.certificates.models import BulkJob, Certificate, CertificateStatus, JobKind, JobStatus
 from leans.core.extensions import db, limiter
-from leans.core.forms import EmptyForm
+from leans.core.forms import EmptyForm, int_arg
 from leans.core.identity import mask_nip
 from leans.core.models import Enrolment, Role, utcnow
 from leans.core.permissions import can_download_certificate, get_cohort_or_404, role_required
@@ -80,19 +83,46 @@ def download(certificate_id: int):
         "Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"'})
 
 
+#: Participants per page of the registry.
+PAGE = 25
+#: The registry's status filter: what each participant's certificate situation is.
+STATUSES = ("eligible", "issued", "revoked", "not_eligible")
+
+
+def _matches(row: Candidate, query: str) -> bool:
+    """Name, NIP (with or without spaces) or unit contains the query, ignoring case."""
+    user = row.enrolment.user
+    words = query.casefold()
+    digits = "".join(words.split())
+    return (words in (user.full_name or "").casefold()
+            or words in (user.unit or "").casefold()
+            or bool(digits and user.nip and digits in user.nip))
+
+
 @bp.route("/admin/certificates/<cohort_slug>")
 @role_required(Role.ADMIN)
 def registry(cohort_slug: str):
-    """Who is eligible, who is not and why; issued certificates; bulk jobs."""
+    """Who is eligible, who is not and why; issued certificates; bulk jobs. The participants
+    are filtered by name/NIP/unit and status and shown a page at a time."""
     cohort = get_cohort_or_404(cohort_slug, for_user=current_user)
     rows = candidates(cohort)
+    query = request.args.get("q", "").strip()[:100]
+    status = request.args.get("status", "")
+    if status not in STATUSES:
+        status = ""
+    shown = [r for r in rows if (not query or _matches(r, query))
+             and (not status or r.status == status)]
+    pages = max(1, -(-len(shown) // PAGE))
+    page = int_arg("page", 1, 1, pages)
     issued = db.session.scalars(select(Certificate).where(Certificate.enrolment_id.in_(
         [r.enrolment.id for r in rows])).order_by(Certificate.year, Certificate.seq)).all() \
         if rows else []
     jobs = db.session.scalars(select(BulkJob).where(BulkJob.cohort_id == cohort.id)
                               .order_by(BulkJob.id.desc()).limit(5)).all()
     return render_template("certificates/registry.html", cohort=cohort, rows=rows,
-                           issued=issued, jobs=jobs)
+                           shown=shown[(page - 1) * PAGE:page * PAGE], matching=len(shown),
+                           page=page, pages=pages, query=query, status=status,
+                           waiting=len(waiting_for_issue(rows)), issued=issued, jobs=jobs)
 
 
 def _back(cohort_slug: str):
@@ -176,6 +206,21 @@ def _certificate_or_404(certificate_id: int) -> Certificate:
     return db.session.get(Certificate, certificate_id) or abort(404)
 
 
+def _candidate_of(certificate: Certificate) -> Candidate | None:
+    enrolment = certificate.enrolment
+    return candidate_for(enrolment) if enrolment.unenrolled_at is None else None
+
+
+@bp.route("/admin/certificates/item/<int:certificate_id>/revoke", methods=["GET"])
+@role_required(Role.ADMIN)
+def confirm_revoke(certificate_id: int):
+    """What revoking will do, for which certificate; the reason and the password."""
+    certificate = _certificate_or_404(certificate_id)
+    return render_template("certificates/confirm.html", certificate=certificate,
+                           action="revoke", possible=certificate.status is
+                           CertificateStatus.VALID, form=EmptyForm())
+
+
 @bp.route("/admin/certificates/item/<int:certificate_id>/revoke", methods=["POST"])
 @role_required(Role.ADMIN)
 def revoke_view(certificate_id: int):
@@ -188,7 +233,7 @@ def revoke_view(certificate_id: int):
         db.session.commit()  # the failed check is counted
         check.raise_if_refused()
         flash(_("Revoking needs your password: it was missing or not correct."), "error")
-        return _back(certificate.enrolment.cohort.slug)
+        return redirect(url_for("certificates.confirm_revoke", certificate_id=certificate.id))
     try:
         revoke(certificate, current_user, request.form.get("reason", ""))
         db.session.commit()
@@ -196,28 +241,44 @@ def revoke_view(certificate_id: int):
     except CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
+        return redirect(url_for("certificates.confirm_revoke", certificate_id=certificate.id))
     return _back(certificate.enrolment.cohort.slug)
+
+
+@bp.route("/admin/certificates/item/<int:certificate_id>/reissue", methods=["GET"])
+@role_required(Role.ADMIN)
+def confirm_reissue(certificate_id: int):
+    """What re-issuing will do, for which certificate; the reason (required after a
+    revocation)."""
+    certificate = _certificate_or_404(certificate_id)
+    return render_template("certificates/confirm.html", certificate=certificate,
+                           action="reissue",
+                           possible=can_reissue(certificate, _candidate_of(certificate)),
+                           form=EmptyForm())
 
 
 @bp.route("/admin/certificates/item/<int:certificate_id>/reissue", methods=["POST"])
 @role_required(Role.ADMIN)
 def reissue_view(certificate_id: int):
-    """Re-issue after a correction of the holder's name or NIP."""
+    """Re-issue after a correction of the holder's name or NIP, or deliberately after a
+    revocation (with a reason)."""
     certificate = _certificate_or_404(certificate_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    enrolment = certificate.enrolment
-    candidate = candidate_for(enrolment) if enrolment.unenrolled_at is None else None
+    candidate = _candidate_of(certificate)
     try:
         if candidate is None:
             raise CertificateError(_("The holder is no longer enrolled in this cohort."))
-        new = reissue(certificate, current_user, candidate)
+        new = reissue(certificate, current_user, candidate, request.form.get("reason", ""))
         db.session.commit()
         flash(_("Re-issued as %(number)s; %(old)s is now superseded.", number=new.number,
-                old=certificate.number), "success")
+                old=certificate.number) if certificate.status is CertificateStatus.SUPERSEDED
+              else _("Re-issued as %(number)s; %(old)s stays revoked.", number=new.number,
+                     old=certificate.number), "success")
     except CertificateError as error:
         db.session.rollback()
         flash(str(error), "error")
+        return redirect(url_for("certificates.confirm_reissue", certificate_id=certificate.id))
     except IntegrityError:  # re-issued at the same moment from another window
         db.session.rollback()
         _flash_issued_concurrently()
