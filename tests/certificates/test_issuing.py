@@ -22,25 +22,14 @@ from leans.certificates import issuing
 from leans.certificates.issuing import candidates, issue_all, issue_batch
 from leans.certificates.models import BulkJob, Certificate, JobKind
 from leans.core.extensions import db
-from leans.core.models import Cohort, Role
-from tests.fixtures.certificates import MODULE
+from leans.core.models import Cohort
+from tests.fixtures.certificates import LONG_NAME, MODULE
 from tests.fixtures.constants import PASSWORD
-
-LONG_NAME = "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si."
 
 
 @pytest.fixture
-def cohort(make_user, make_cohort, make_eligible):
-    people = [make_user(username=f"p{i}", full_name=f"Peserta {i}, S.Sos.", unit="Dinas Sosial")
-              for i in range(4)]
-    people[0].full_name = LONG_NAME
-    people[0].nip, people[0].golongan = "197812052003121004", "IV/a"
-    make_user({Role.ADMIN}, username="admin")
-    make_user({Role.FACILITATOR}, username="fasil")
-    cohort = make_cohort("k", name="LEANS Angkatan I", modules=[MODULE], participants=people)
-    for enrolment in cohort.enrolments[:3]:
-        make_eligible(enrolment)
-    return cohort
+def cohort(certificate_cohort):
+    return certificate_cohort
 
 
 def issued() -> list[Certificate]:

@@ -14,23 +14,15 @@ from leans.certificates.models import Certificate
 from leans.core.audit import AuditEvent
 from leans.core.extensions import db
 from leans.core.models import Role
-from tests.fixtures.certificates import MODULE
+from tests.fixtures.certificates import LONG_NAME, MODULE
 from tests.fixtures.constants import PASSWORD
 
 REGISTRY = "/admin/certificates/k"
 
 
 @pytest.fixture
-def cohort(make_user, make_cohort, make_eligible):
-    """Cohort ``k``: p0..p2 eligible, p3 not; p0 has a NIP; an admin."""
-    people = [make_user(username=f"p{i}", full_name=f"Peserta {i}, S.Sos.", unit="Dinas Sosial")
-              for i in range(4)]
-    people[0].nip = "197812052003121004"
-    make_user({Role.ADMIN}, username="admin")
-    cohort = make_cohort("k", name="LEANS Angkatan I", modules=[MODULE], participants=people)
-    for enrolment in cohort.enrolments[:3]:
-        make_eligible(enrolment)
-    return cohort
+def cohort(certificate_cohort):
+    return certificate_cohort
 
 
 def certificates() -> list[Certificate]:
@@ -96,11 +88,11 @@ def test_revoke_and_reissue_go_through_a_confirmation_page(cohort, post_form, lo
     assert f'href="{revoke_url}"' in page and f'href="{reissue_url}"' in page
     assert f'action="{reissue_url}"' not in page
     page = client.get(revoke_url).get_data(as_text=True)
-    assert certificate.number in page and "Peserta 0, S.Sos." in page
+    assert certificate.number in page and LONG_NAME in page
     assert f'action="{revoke_url}"' in page
     assert 'name="reason"' in page and 'name="password"' in page
     page = client.get(reissue_url).get_data(as_text=True)
-    assert certificate.number in page and "Peserta 0, S.Sos." in page
+    assert certificate.number in page and LONG_NAME in page
     assert f'action="{reissue_url}"' in page
     assert 'name="reason"' in page and 'name="password"' not in page
     assert len(certificates()) == 1  # looking changes nothing
