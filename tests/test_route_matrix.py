@@ -131,6 +131,7 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("admin.import_people", "GET"):             (LOGIN, 403, 403, 403, 403, 200),
     ("admin.import_people", "POST"):            (LOGIN, 403, 403, 403, 403, 200),
     ("admin.confirm_import", "POST"):           (LOGIN, 403, 403, 403, 403, 404),
+    ("admin.import_template", "GET"):           (LOGIN, 403, 403, 403, 403, 200),
     ("bkpp_reports.overview", "GET"):          (LOGIN, 403, 403, 403, 403, 200),
     ("bkpp_reports.export", "GET"):            (LOGIN, 403, 403, 403, 403, 200),
 }  # fmt: skip

@@ -62,6 +62,12 @@ class ImportPlan:
         return all(not r.errors for r in self.results)
 
     @property
+    def shown(self) -> list[RowResult]:
+        """The rows as the preview lists them: those with errors first, then the others,
+        each group in file order (every row keeps its number in the file)."""
+        return sorted(self.results, key=lambda r: not r.errors)
+
+    @property
     def counts(self) -> Counter:
         return Counter("error" if r.errors else r.action for r in self.results)
 
@@ -73,6 +79,12 @@ class NewAccount:
     #: The email of this person's own row (never looked up by name: names repeat).
     email: str | None
     setup_token: str
+
+
+def not_yet_activated(user: User) -> bool:
+    """An account made with a setup link (by an import or an administrator) whose owner has
+    not yet chosen a password through it."""
+    return user.password_hash == NO_PASSWORD or user.setup_token_hash is not None
 
 
 def _column(sheet: Sheet, name: str) -> str:

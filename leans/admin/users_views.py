@@ -10,6 +10,7 @@ from sqlalchemy import func, or_, select
 from leans.admin.accounts import change_roles, create_account, reset_password, set_active
 from leans.admin.blueprint import bp
 from leans.admin.forms import UserForm
+from leans.admin.importing import not_yet_activated
 from leans.auth.services import reauthenticated, setup_url
 from leans.auth.throttle import locked_until, unlock
 from leans.core.audit import record
@@ -35,7 +36,9 @@ def users():
                                         User.nip.like(f"%{query.replace(' ', '')}%")))
     total = db.session.scalar(select(func.count()).select_from(statement.subquery()))
     people = db.session.scalars(statement.limit(PAGE).offset((page - 1) * PAGE)).all()
+    pending = {p.id for p in people if not_yet_activated(p)}
     return render_template("admin/users.html", people=people, query=query, page=page,
+                           pending=pending,
                            pages=max(1, -(-total // PAGE)), total=total)
 
 

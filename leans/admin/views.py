@@ -22,6 +22,7 @@ from leans.admin.cohorts import CohortError, module_order, save_cohort, set_clos
 from leans.admin.forms import CohortForm, ImportForm
 from leans.admin.importing import FIELD_LABELS, apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
+from leans.admin.template_sheet import download_template
 from leans.auth.services import setup_url
 from leans.content import get_catalogue
 from leans.core.cohorts import all_cohorts
@@ -170,6 +171,12 @@ def import_people(slug: str):
     token = uploads.store(data, suffix)
     return render_template("admin/import.html", cohort=cohort, form=form, plan=plan,
                            token=token, filename=upload.filename)
+
+
+@bp.route("/import-template.<any(csv, xlsx):fmt>")
+def import_template(fmt: str):
+    """A template for the import: the accepted headers, an example row, a note per column."""
+    return download_template(fmt)
 
 
 @bp.route("/cohorts/<slug>/import/confirm", methods=["POST"])

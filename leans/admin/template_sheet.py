@@ -1,0 +1,96 @@
+"""The import template: the headers the importer accepts (``sheets.HEADERS``), one example
+row of a fictional person, and a note per column (a second sheet "Petunjuk" in the XLSX;
+a CSV holds one table only, so it has the headers and the example row)."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import Response
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+from openpyxl.styles import Font
+
+from leans.admin.sheets import HEADERS
+from leans.core.spreadsheets import XLSX_MIMETYPE, Table, csv_safe, to_xlsx
+
+#: The header each column of the template has, in the order of ``HEADERS`` (each one a name
+#: the importer accepts).
+COLUMNS = {"nip": "NIP", "name": "Nama", "golongan": "Pangkat/Golongan", "jabatan": "Jabatan",
+           "unit": "Unit/OPD", "kecamatan": "Kecamatan", "desa": "Desa", "email": "Email",
+           "role": "Peran"}
+#: A fictional person, marked as an example in the name; the row itself imports cleanly.
+EXAMPLE = {"nip": "199001012015031002", "name": "Budi Contoh (CONTOH)",
+           "golongan": "III/a", "jabatan": "Analis Kebijakan", "unit": "Kecamatan Kapas",
+           "kecamatan": "Kapas", "desa": "Bakalan", "email": "budi.contoh@example.com",
+           "role": "peserta"}
+FILENAME = "templat-impor-peserta"
+
+
+
+def _notes() -> dict[str, str]:
+    return {
+        "nip": _("18 digits, with or without spaces; optional. It identifies the person: an "
+                 "import with a NIP already in LEANS updates that account."),
+        "name": _("Required. The full name, with titles as they should appear on the "
+                  "certificate."),
+        "golongan": _("Optional. A code from I/a to IV/e (e.g. III/b), or the rank's name."),
+        "jabatan": _("Optional. The position."),
+        "unit": _("Optional. The unit or OPD (agency) the person works in."),
+        "kecamatan": _("Optional. The sub-district."),
+        "desa": _("Optional. The village (desa/kelurahan)."),
+        "email": _("Optional, but needed to send the setup link by email; one email per "
+                   "person."),
+        "role": _("peserta (participant, the default when empty) or fasilitator "
+                  "(facilitator)."),
+    }
+
+
+def template_table() -> Table:
+    """The headers and the example row."""
+    return Table("Peserta", [COLUMNS[f] for f in HEADERS], [[EXAMPLE[f] for f in HEADERS]])
+
+
+def notes_table() -> Table:
+    notes = _notes()
+    return Table("Petunjuk", [_("Column"), _("Note")],
+                 [[COLUMNS[f], notes[f]] for f in HEADERS]
+                 + [[_("Example"), _("Row 2 is a fictional example: replace it with the "
+                                     "participants (or delete it) before importing.")]])
+
+
+def template_csv() -> bytes:
+    """Semicolon-separated (Excel in an Indonesian locale), UTF-8 with a BOM."""
+    table = template_table()
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL)
+    writer.writerow([csv_safe(h) for h in table.header])
+    for row in table.rows:
+        writer.writerow(["" if v is None else csv_safe(v) for v in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def template_xlsx() -> bytes:
+    """The template sheet first (the importer reads the first sheet), then "Petunjuk"."""
+    workbook = load_workbook(io.BytesIO(to_xlsx(template_table())))
+    notes = notes_table()
+    sheet = workbook.create_sheet(notes.name)
+    for number, row in enumerate([notes.header, *notes.rows], start=1):
+        for column, value in enumerate(row, start=1):
+            cell = sheet.cell(row=number, column=column, value=value)
+            cell.data_type = "s"  # typed text, never a formula
+            if number == 1:
+                cell.font = Font(bold=True)
+    sheet.column_dimensions["A"].width = 20
+    sheet.column_dimensions["B"].width = 90
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def download_template(fmt: str) -> Response:
+    body, mimetype = ((template_csv(), "text/csv; charset=utf-8") if fmt == "csv"
+                      else (template_xlsx(), XLSX_MIMETYPE))
+    return Response(body, mimetype=mimetype, headers={
+        "Content-Disposition": f'attachment; filename="{FILENAME}.{fmt}"'})
