@@ -15,5 +15,6 @@ pytest_plugins = [
     "tests.fixtures.tracking",
     "tests.fixtures.servers",
     "tests.fixtures.mail",
+    "tests.fixtures.routes",
     "tests.fixtures.browser",
 ]

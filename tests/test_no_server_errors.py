@@ -13,21 +13,13 @@ would be in production."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 from werkzeug.datastructures import ImmutableMultiDict
 
-from leans.assessments.plans.models import ActionPlan
-from leans.assessments.quizzes.models import QuizAttempt
-from leans.certificates.issuing import candidate_for, issue_batch
-from leans.certificates.models import BulkJob
-from leans.content import get_catalogue
-from leans.core.extensions import db
-from leans.core.models import Role
-from tests.fixtures.certificates import MODULE
+from tests.fixtures.routes import World, fill_rule
 
-ROLES = ("anonymous", "participant", "facilitator", "admin")
+ROLES = ("anonymous", "participant_a", "facilitator", "admin")
 #: Query parameters the app reads (``grep -rn "request.args" leans/``) and common ones it
 #: might; the pages' own reads are added to these as they are found.
 PARAMETERS = ("page", "days", "id", "type", "cohort", "state", "sort", "desc", "unit",
@@ -47,54 +39,13 @@ HOSTILE_PATH = {name: HOSTILE[name] for name in ("very long", "NUL", "not Latin"
 BIG_INT = str(2**40)
 
 
-@dataclass
-class World:
-    cohort_slug: str
-    lesson_slug: str
-    ids: dict[str, int]
-    code: str
-
-
 @pytest.fixture
-def world(make_user, make_cohort, make_eligible) -> World:
-    """A cohort with a participant who has done everything (attempt, approved plan,
-    certificate), its facilitator, an admin and an export job."""
-    admin = make_user({Role.ADMIN}, username="admin")
-    facilitator = make_user({Role.FACILITATOR}, username="facilitator")
-    participant = make_user(username="participant", full_name="Peserta A")
-    cohort = make_cohort("angkatan-a", modules=[MODULE], participants=[participant],
-                         facilitators=[facilitator])
-    enrolment = cohort.enrolments[0]
-    make_eligible(enrolment)
-    certificate = issue_batch([candidate_for(enrolment)], admin)[0]
-    attempt = db.session.query(QuizAttempt).filter_by(enrolment_id=enrolment.id).one()
-    plan = db.session.query(ActionPlan).filter_by(enrolment_id=enrolment.id).one()
-    job = BulkJob(cohort_id=cohort.id, kind="export", status="queued", created_by=admin)
-    db.session.add(job)
-    db.session.commit()
-    return World(cohort.slug, get_catalogue().module(MODULE).lessons[0].slug, {
-        "enrolment_id": enrolment.id, "user_id": participant.id, "attempt_id": attempt.id,
-        "plan_id": plan.id, "certificate_id": certificate.id, "job_id": job.id,
-    }, certificate.code)
+def world(route_world) -> World:
+    return route_world
 
 
 def fill(rule, world: World, hostile: str | None = None) -> str:
-    """The rule's path with the world's values; with HOSTILE, every string variable (and
-    every integer one, as 2**40) is that instead."""
-    names = {"cohort_slug": world.cohort_slug, "slug": world.cohort_slug,
-             "module_slug": MODULE, "lesson_slug": world.lesson_slug, "kind": "pre",
-             "number": "1", "token": "bukan-token", "code": world.code, "table": "summary",
-             "filename": "leans.css" if rule.endpoint == "static" else "gambar.png",
-             **{k: str(v) for k, v in world.ids.items()}}
-
-    def value(match):
-        converter, _, name = match.group(1).rpartition(":")
-        if converter.startswith("any("):
-            return converter[4:-1].split(",")[0].strip()
-        if hostile is None:
-            return names[name]
-        return BIG_INT if converter == "int" else hostile
-    return re.sub(r"<([^>]+)>", value, rule.rule)
+    return fill_rule(rule, world, hostile, BIG_INT)
 
 
 def has_variables(rule, converters: set[str]) -> bool:

@@ -23,18 +23,11 @@ row), and the checks generated from the URL map (the tests after the matrix).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 import pytest
 
-from leans.assessments.plans.models import ActionPlan, PlanVersion
-from leans.assessments.quizzes.models import QuizAttempt
-from leans.certificates.issuing import candidate_for, issue_batch
-from leans.certificates.models import BulkJob
-from leans.content import get_catalogue
-from leans.core.extensions import db
 from leans.core.models import Role
-from tests.fixtures.certificates import MODULE, T
+from tests.fixtures.routes import World, fill_rule
 
 ROLES = ("anonymous", "participant_a", "participant_b", "other_facilitator", "facilitator",
          "admin")
@@ -137,67 +130,9 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
 }  # fmt: skip
 
 
-@dataclass
-class World:
-    cohort_slug: str
-    lesson_slug: str
-    ids: dict[str, int]
-    code: str
-
-
 @pytest.fixture
-def world(make_user, make_cohort, make_eligible) -> World:
-    admin = make_user({Role.ADMIN}, username="admin", full_name="Admin BKPP")
-    facilitator = make_user({Role.FACILITATOR}, username="facilitator")
-    other_facilitator = make_user({Role.FACILITATOR}, username="other_facilitator")
-    participant_a = make_user(username="participant_a", full_name="Peserta A")
-    classmate = make_user(username="classmate", full_name="Teman Sekelas")
-    participant_b = make_user(username="participant_b", full_name="Peserta B")
-    cohort_a = make_cohort("angkatan-a", modules=[MODULE], participants=[participant_a, classmate],
-                           facilitators=[facilitator])
-    cohort_b = make_cohort("angkatan-b", modules=[MODULE], participants=[participant_b],
-                           facilitators=[other_facilitator])
-    enrolment_a, enrolment_b = cohort_a.enrolments[0], cohort_b.enrolments[0]
-    make_eligible(enrolment_a)
-    certificate = issue_batch([candidate_for(enrolment_a)], admin)[0]
-    attempt = db.session.query(QuizAttempt).filter_by(enrolment_id=enrolment_a.id).one()
-    plan = db.session.query(ActionPlan).filter_by(enrolment_id=enrolment_a.id).one()
-    job = BulkJob(cohort_id=cohort_a.id, kind="export", status="queued", created_by=admin)
-    # Participant B's own objects, for the reverse object-level checks.
-    other_attempt = QuizAttempt(enrolment_id=enrolment_b.id, module_slug=MODULE, kind="pre",
-                                number=1, seed=1, bank_version="x", questions=[],
-                                pass_mark=70, started_at=T)
-    other_plan = ActionPlan(enrolment_id=enrolment_b.id, state="submitted", draft={},
-                            draft_version=1, state_version=1)
-    other_plan.versions.append(PlanVersion(number=1, content={"title": "Rencana B"},
-                                           submitted_at=T))
-    db.session.add_all([job, other_attempt, other_plan])
-    db.session.commit()
-    lesson = get_catalogue().module(MODULE).lessons[0].slug
-    return World(cohort_a.slug, lesson, {
-        "enrolment_id": enrolment_a.id, "user_id": participant_a.id,
-        "attempt_id": attempt.id, "plan_id": plan.id, "certificate_id": certificate.id,
-        "job_id": job.id, "other_attempt_id": other_attempt.id,
-        "other_plan_id": other_plan.id, "other_user_id": participant_b.id,
-    }, certificate.code)
-
-
-def url_for_rule(rule, world: World) -> str:
-    """The rule's path filled with cohort A's and participant A's values."""
-    names = {"cohort_slug": world.cohort_slug, "slug": world.cohort_slug,
-             "module_slug": MODULE, "lesson_slug": world.lesson_slug, "kind": "pre",
-             "number": "1", "token": "bukan-token", "code": world.code,
-             "table": "summary", "filename": "gambar.png", **{
-                 k: str(v) for k, v in world.ids.items()}}
-    if rule.endpoint == "static":
-        names["filename"] = "leans.css"
-
-    def value(match):
-        converter, _, name = match.group(1).rpartition(":")
-        if converter.startswith("any("):
-            return converter[4:-1].split(",")[0].strip()
-        return names[name]
-    return re.sub(r"<([^>]+)>", value, rule.rule)
+def world(route_world) -> World:
+    return route_world
 
 
 def cells(app):
@@ -227,7 +162,7 @@ def visit(app, auth_for, csrf_token):
         ordered = sorted(cells(app), key=lambda c: (c[0] == "auth.logout", c[1] != "GET",
                                                     c[2].rule))
         for endpoint, method, rule in ordered:
-            url = url_for_rule(rule, world)
+            url = fill_rule(rule, world)
             if method == "GET":
                 response = client.get(url)
             else:
