@@ -4,7 +4,6 @@ a CSV holds one table only, so it has the headers and the example row)."""
 
 from __future__ import annotations
 
-import csv
 import io
 
 from flask import Response
@@ -13,7 +12,7 @@ from openpyxl import load_workbook
 from openpyxl.styles import Font
 
 from leans.admin.sheets import HEADERS
-from leans.core.spreadsheets import XLSX_MIMETYPE, Table, csv_safe, to_xlsx
+from leans.core.spreadsheets import XLSX_MIMETYPE, Table, to_csv, to_xlsx
 
 #: The header each column of the template has, in the order of ``HEADERS`` (each one a name
 #: the importer accepts).
@@ -62,13 +61,7 @@ def notes_table() -> Table:
 
 def template_csv() -> bytes:
     """Semicolon-separated (Excel in an Indonesian locale), UTF-8 with a BOM."""
-    table = template_table()
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", quoting=csv.QUOTE_ALL)
-    writer.writerow([csv_safe(h) for h in table.header])
-    for row in table.rows:
-        writer.writerow(["" if v is None else csv_safe(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    return to_csv(template_table(), delimiter=";")
 
 
 def template_xlsx() -> bytes:

@@ -65,10 +65,11 @@ def csv_safe(value: Cell) -> Cell:
     return "'" + safe if leading else safe
 
 
-def to_csv(table: Table) -> bytes:
-    """UTF-8 with a BOM, so that Excel opens Indonesian names correctly."""
+def to_csv(table: Table, delimiter: str = ",") -> bytes:
+    """UTF-8 with a BOM, so that Excel opens Indonesian names correctly; ``delimiter=";"``
+    for a file an Excel in an Indonesian locale opens by double-click."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer = csv.writer(buffer, delimiter=delimiter, quoting=csv.QUOTE_ALL)
     writer.writerow([csv_safe(h) for h in table.header])
     for row in table.rows:
         writer.writerow(["" if v is None else csv_safe(v) for v in row])
