@@ -19,14 +19,8 @@ ADMIN_GETS = ["/admin/", "/admin/cohorts/new", "/admin/cohorts/k/edit", "/admin/
 
 
 @pytest.fixture
-def setup(make_user, make_cohort):
-    people = {"admin": make_user({Role.ADMIN}, username="admin"),
-              "fasil": make_user({Role.FACILITATOR}, username="fasil", full_name="Fasil A"),
-              "peserta": make_user(username="peserta", full_name="Peserta A", unit="Bappeda",
-                                   desa="Kolong")}
-    cohort = make_cohort("k", name="Angkatan K", modules=["kepemimpinan-kolaboratif"],
-                         participants=[people["peserta"]], facilitators=[people["fasil"]])
-    return people, cohort
+def setup(admin_world):
+    return admin_world
 
 
 def test_every_admin_page_opens_for_admins(setup, logged_in):

@@ -9,18 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from leans.core.extensions import db
-from leans.core.models import Cohort, Enrolment, Role
+from leans.core.models import Cohort, Enrolment
 
 
 @pytest.fixture
-def setup(make_user, make_cohort):
-    people = {"admin": make_user({Role.ADMIN}, username="admin"),
-              "fasil": make_user({Role.FACILITATOR}, username="fasil", full_name="Fasil A"),
-              "peserta": make_user(username="peserta", full_name="Peserta A", unit="Bappeda",
-                                   desa="Kolong")}
-    cohort = make_cohort("k", name="Angkatan K", modules=["kepemimpinan-kolaboratif"],
-                         participants=[people["peserta"]], facilitators=[people["fasil"]])
-    return people, cohort
+def setup(admin_world):
+    return admin_world
 
 
 def test_report_figures_and_export_columns(setup, make_user, logged_in, make_eligible):
