@@ -33,7 +33,7 @@ def _filtered_report(cohort: Cohort) -> tuple[CohortReport, list, dict]:
         args["sort"] = "name"
     report = cohort_report(cohort, get_catalogue())
     rows = filter_rows(report.rows, unit=args["unit"], state=args["state"],
-                       stuck_days=max(1, args["days"]))
+                       stuck_days=args["days"])
     return report, sort_rows(rows, args["sort"], args["desc"]), args
 
 
