@@ -26,7 +26,7 @@ def run_command(host: str, port: int, reload: bool) -> None:
     # unless LEANS_BASE_URL says otherwise.
     local = "127.0.0.1" if host in ("0.0.0.0", "::") else host  # noqa: S104 - a comparison
     app.config["LEANS_SERVED_URL"] = f"http://{f'[{local}]' if ':' in local else local}:{port}"
-    app.extensions["leans.jobs"].start_in_threads()
+    app.extensions["leans.queue"].start_in_threads()
     click.echo(f"LEANS LMS is running at http://{host}:{port}/  (Ctrl+C to stop)")
     run_simple(host, port, app, use_reloader=reload, threaded=True)
 

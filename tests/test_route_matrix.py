@@ -54,6 +54,12 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("auth.change_password", "GET"):            (LOGIN, 200, 200, 200, 200, 200),
     ("auth.change_password", "POST"):           (LOGIN, 200, 200, 200, 200, 200),
     ("dashboard.index", "GET"):                 (LOGIN, 200, 200, 200, 200, 200),
+    ("notifications.index", "GET"):             (LOGIN, 200, 200, 200, 200, 200),
+    ("notifications.read_all", "POST"):         (LOGIN, 302, 302, 302, 302, 302),
+    ("notifications.settings", "GET"):          (LOGIN, 200, 200, 200, 200, 200),
+    ("notifications.settings", "POST"):         (LOGIN, 302, 302, 302, 302, 302),
+    # Participant A's notification (certificate issued): theirs alone, admins included.
+    ("notifications.open_one", "POST"):         (LOGIN, 302, 404, 404, 404, 404),
     # Cohort A's learning pages: its participant and its staff; nobody from cohort B.
     ("core.cohort", "GET"):                     (LOGIN, 200, 404, 404, 200, 200),
     ("modules.catalogue", "GET"):               (LOGIN, 200, 404, 404, 200, 200),

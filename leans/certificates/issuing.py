@@ -23,6 +23,7 @@ from leans.core.audit import record
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import Cohort, Enrolment, User, utcnow
+from leans.core.notifications import NotificationKind, notify
 from leans.modules.cohort_progress import cohort_report
 from leans.modules.facts import load_facts
 from leans.modules.progress import training_progress
@@ -158,6 +159,9 @@ def issue_batch(batch: list[Candidate], admin: User | None,
         record(admin, "certificate.reissued" if old else "certificate.issued",
                "certificate", certificate.id, at=now, number=certificate.number,
                replaces=old.number if old else None, **({"reason": reason} if reason else {}))
+        holder = certificate.enrolment
+        notify(holder.user, NotificationKind.CERTIFICATE_ISSUED, "dashboard.index",
+               cohort=holder.cohort)
     db.session.flush()
     return certificates
 

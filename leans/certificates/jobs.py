@@ -1,29 +1,21 @@
-"""Bulk work in the background: a Huey task queue (SQLite in the instance folder by default,
-Redis when LEANS_QUEUE_URL is set) runs issue-all and export jobs and records their
-progress.
-
-The queue is built by :func:`init_app` from the app's configuration and kept in
-``app.extensions["leans.jobs"]``; a task runs inside the app that built its queue, so the
-worker's app is the one ``leans worker`` was started with (no second factory call).
-"""
+"""Bulk work in the background: issue-all and export jobs run on the app's task queue
+(:mod:`leans.core.queue`) and record their progress; the one who started a job is notified
+when it ends."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
 from pathlib import Path
 
-import click
 from flask import Flask, current_app
-from flask.cli import with_appcontext
-from huey import Huey, RedisHuey, SqliteHuey
 
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import issue_all
 from leans.certificates.models import BulkJob, JobKind, JobStatus
 from leans.core.extensions import db
 from leans.core.models import utcnow
+from leans.core.notifications import NotificationKind, notify
 
 
 def exports_folder() -> Path:
@@ -81,73 +73,29 @@ def run(job: BulkJob) -> None:
         db.session.rollback()
         job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:1000]
     job.finished_at = utcnow()
+    if job.created_by is not None:
+        done = job.status is JobStatus.DONE
+        notify(job.created_by,
+               NotificationKind.JOB_FINISHED if done else NotificationKind.JOB_FAILED,
+               "certificates.job", {"job_id": job.id}, subject=job.cohort.name,
+               detail="" if done else job.message, cohort=job.cohort)
     db.session.commit()
 
 
-class JobQueue:
-    """One app's queue: enqueue a job, or consume jobs (threads of ``leans run``, or the
-    ``leans worker`` process)."""
+def _register_tasks(app: Flask) -> None:
+    """Put the bulk-job task on the app's queue; :func:`enqueue` uses it."""
+    @app.extensions["leans.queue"].task("leans.run_job")
+    def run_job(job_id: int) -> None:
+        job = db.session.get(BulkJob, job_id)
+        if job is not None and job.status in (JobStatus.QUEUED, JobStatus.FAILED):
+            run(job)
 
-    def __init__(self, app: Flask) -> None:
-        self.huey = _make_huey(app)
-        self.huey.immediate = bool(app.config.get("LEANS_QUEUE_IMMEDIATE",
-                                                  app.config.get("TESTING")))
-
-        @self.huey.task(name="leans.run_job")
-        def run_job(job_id: int) -> None:
-            with app.app_context():
-                job = db.session.get(BulkJob, job_id)
-                if job is not None and job.status in (JobStatus.QUEUED, JobStatus.FAILED):
-                    run(job)
-
-        self._run_job = run_job
-
-    def enqueue(self, job: BulkJob) -> None:
-        self._run_job(job.id)
-
-    def consume(self, workers: int) -> None:
-        """Run jobs until stopped (``leans worker``)."""
-        self.huey.create_consumer(workers=workers, worker_type="thread", periodic=False).run()
-
-    def start_in_threads(self, workers: int = 1) -> None:
-        """Run the consumer in daemon threads of this process (``leans run``)."""
-        consumer = self.huey.create_consumer(workers=workers, worker_type="thread",
-                                             periodic=False)
-        for _, thread in consumer.worker_threads:
-            thread.daemon = True
-        consumer.scheduler.daemon = True
-        consumer.start()
-        # Keep Ctrl+C and SIGTERM for the server, not the consumer's graceful shutdown.
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
-
-
-def _make_huey(app: Flask) -> Huey:
-    url = app.config["LEANS_QUEUE_URL"]
-    if url.startswith("redis"):
-        return RedisHuey("leans", url=url)
-    folder = Path(app.instance_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return SqliteHuey("leans", filename=str(folder / "queue.sqlite3"))
-
-
-def job_queue() -> JobQueue:
-    """The current app's queue."""
-    return current_app.extensions["leans.jobs"]
+    app.extensions["leans.run_job"] = run_job
 
 
 def enqueue(job: BulkJob) -> None:
-    job_queue().enqueue(job)
-
-
-@click.command("worker")
-@click.option("--workers", default=2, show_default=True, help="Worker threads.")
-@with_appcontext
-def worker_command(workers: int) -> None:
-    """Run background jobs (bulk certificates) for a production install."""
-    job_queue().consume(workers)
+    current_app.extensions["leans.run_job"](job.id)
 
 
 def init_app(app: Flask) -> None:
-    app.extensions["leans.jobs"] = JobQueue(app)
-    app.cli.add_command(worker_command)
+    _register_tasks(app)

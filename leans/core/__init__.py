@@ -25,13 +25,26 @@ class DatabaseInt(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseInt  # before any feature adds its routes
-    from leans.core import audit, backup, labels, permissions, security, templating  # noqa: F401
+    from leans.core import (  # noqa: F401
+        audit,
+        backup,
+        labels,
+        notifications,
+        permissions,
+        queue,
+        security,
+        templating,
+    )
+    from leans.core.notification_views import bp as notifications_bp
     from leans.core.views import bp
 
+    queue.init_app(app)
+    notifications.init_app(app)
     templating.init_app(app)
     labels.init_app(app)
     permissions.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(notifications_bp)
     security.init_app(app)
     backup.init_app(app)
 

@@ -44,6 +44,13 @@ def facilitated_cohorts(user: User) -> list[Cohort]:
     ))
 
 
+def cohort_facilitators(cohort: Cohort) -> list[User]:
+    """The facilitators of a cohort, by name."""
+    return list(db.session.scalars(
+        select(User).join(CohortFacilitator, CohortFacilitator.user_id == User.id)
+        .where(CohortFacilitator.cohort_id == cohort.id).order_by(User.full_name)))
+
+
 def all_cohorts() -> list[Cohort]:
     return list(db.session.scalars(select(Cohort).order_by(Cohort.starts_on.desc())))
 

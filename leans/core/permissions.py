@@ -22,6 +22,7 @@ from sqlalchemy import select
 from leans.core.cohorts import is_enrolled, is_facilitator_of
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, Role, User
+from leans.core.notifications import Notification
 
 
 class EnrolmentRecord(Protocol):
@@ -144,7 +145,20 @@ def can_download_certificate(user: User, certificate: EnrolmentRecord) -> bool:
     return owns(user, certificate) or can_administer(user)
 
 
+def can_read_notification(user: User, notification: Notification) -> bool:
+    """A notification is its recipient's alone (admins included)."""
+    return notification.user_id == user.id
+
+
 # Load and check ------------------------------------------------------------------------------
+def get_notification_or_404(notification_id: int, for_user: User) -> Notification:
+    """The user's own notification; 404 for anyone else's."""
+    notification = db.session.get(Notification, notification_id)
+    if notification is None or not can_read_notification(for_user, notification):
+        abort(404)
+    return notification
+
+
 def get_cohort_or_404(slug: str, for_user: User) -> Cohort:
     """Load a cohort the user may see; 404 for others, so slugs reveal nothing."""
     cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))

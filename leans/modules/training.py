@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from leans.content.model import Catalogue, Module
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, utcnow
+from leans.core.notifications import NotificationKind, notify
 from leans.modules.models import LessonCompletion
 
 
@@ -31,3 +32,20 @@ def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -
     except IntegrityError:  # the same click twice at once: the first one counts
         return False
     return True
+
+
+def announce_post_test(enrolment: Enrolment, module: Module) -> bool:
+    """Tell the participant the module's post-test is open once every lesson is done (once
+    per enrolment and module); True when told now."""
+    if module.quiz_for("post") is None or not module.lessons:
+        return False
+    done = db.session.scalar(select(func.count(LessonCompletion.id)).where(
+        LessonCompletion.enrolment_id == enrolment.id,
+        LessonCompletion.module_slug == module.slug,
+        LessonCompletion.lesson_slug.in_(module.lesson_slugs)))
+    if done < len(module.lesson_slugs):
+        return False
+    return notify(enrolment.user, NotificationKind.TEST_OPENED, "quizzes.intro",
+                  {"cohort_slug": enrolment.cohort.slug, "module_slug": module.slug,
+                   "kind": "post"}, subject=module.title, cohort=enrolment.cohort,
+                  dedupe_key=f"post-test-open:{enrolment.id}:{module.slug}") is not None

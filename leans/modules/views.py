@@ -23,7 +23,7 @@ from leans.core.permissions import can_change, role_required
 from leans.modules.place import Place, cohort_place, preview_place
 from leans.modules.progress import ProgressStatus
 from leans.modules.quiz_state import quiz_state
-from leans.modules.training import mark_lesson_done
+from leans.modules.training import announce_post_test, mark_lesson_done
 
 bp = Blueprint("modules", __name__)
 
@@ -112,7 +112,8 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
     if progress.status is ProgressStatus.LOCKED:
         flash(_("This module is locked until you complete the modules it builds on."), "warning")
         return redirect(place.module_url(module.slug))
-    mark_lesson_done(place.enrolment, module.slug, lesson.slug)
+    if mark_lesson_done(place.enrolment, module.slug, lesson.slug):
+        announce_post_test(place.enrolment, module)
     db.session.commit()
     _before, after = place.neighbours(module, lesson)
     if after is None or after[0].slug != module.slug:

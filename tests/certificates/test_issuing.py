@@ -274,6 +274,6 @@ def test_export_files_are_private_and_purged(app, cohort, post_form, logged_in):
 
 def test_each_app_has_its_own_queue_and_the_worker_command(app, other_app, runner):
     other = other_app()
-    assert app.extensions["leans.jobs"] is not other.extensions["leans.jobs"]
+    assert app.extensions["leans.queue"] is not other.extensions["leans.queue"]
     result = runner.invoke(args=["worker", "--help"])
     assert result.exit_code == 0 and "background jobs" in result.output

@@ -26,8 +26,10 @@ from leans.assessments.plans.states import (
 )
 from leans.content.rubric import Rubric
 from leans.core.audit import record
+from leans.core.cohorts import cohort_facilitators
 from leans.core.extensions import db
 from leans.core.models import Enrolment, User
+from leans.core.notifications import NotificationKind, notify, notify_all
 
 MAX_NOTE = 2000
 
@@ -132,6 +134,11 @@ def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
     db.session.add(version)
     db.session.flush()
     record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
+    cohort = plan.enrolment.cohort
+    notify_all(cohort_facilitators(cohort),
+               NotificationKind.PLAN_RESUBMITTED if number > 1 else NotificationKind.PLAN_SUBMITTED,
+               "grading.screen", {"plan_id": plan.id}, subject=plan.enrolment.user.full_name,
+               cohort=cohort)
     return version
 
 
@@ -195,6 +202,11 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
                          overall_comment, score, label, now)
     record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
            version=plan.latest_version.number, score=score, predicate=label)
+    approved = action is PlanAction.APPROVE
+    notify(plan.enrolment.user,
+           NotificationKind.PLAN_APPROVED if approved else NotificationKind.REVISION_REQUESTED,
+           "plans.plan", {"cohort_slug": plan.enrolment.cohort.slug},
+           cohort=plan.enrolment.cohort, detail=review.overall_comment)
     return review
 
 
