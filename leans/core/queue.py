@@ -62,9 +62,10 @@ class TaskQueue:
         self.huey.create_consumer(workers=workers, worker_type="thread", periodic=True).run()
 
     def start_in_threads(self, workers: int = 1) -> None:
-        """Run the consumer in daemon threads of this process (``leans run``)."""
+        """Run the consumer, daily tasks included, in daemon threads of this process
+        (``leans run``: a single install needs no worker of its own)."""
         consumer = self.huey.create_consumer(workers=workers, worker_type="thread",
-                                             periodic=False)
+                                             periodic=True)
         for _, thread in consumer.worker_threads:
             thread.daemon = True
         consumer.scheduler.daemon = True

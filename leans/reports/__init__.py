@@ -12,6 +12,7 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
+    from leans.reports import reminders
     from leans.reports.bkpp_views import bp as bkpp_bp
     from leans.reports.cohort_views import bp as cohort_bp
     from leans.reports.quiz_results_views import bp as quiz_results_bp
@@ -19,3 +20,4 @@ def init_app(app: Flask) -> None:
 
     for blueprint in (cohort_bp, quiz_results_bp, tracker_bp, bkpp_bp):
         app.register_blueprint(blueprint)
+    reminders.init_app(app)
