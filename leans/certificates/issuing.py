@@ -161,7 +161,7 @@ def issue_batch(batch: list[Candidate], admin: User | None,
                replaces=old.number if old else None, **({"reason": reason} if reason else {}))
         holder = certificate.enrolment
         notify(holder.user, NotificationKind.CERTIFICATE_ISSUED, "dashboard.index",
-               cohort=holder.cohort)
+               cohort=holder.cohort, at=now)
     db.session.flush()
     return certificates
 

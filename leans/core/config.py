@@ -25,14 +25,17 @@ class ConfigError(RuntimeError):
     """The configuration cannot be used; the message says how to fix it."""
 
 
-def _int(env: Mapping[str, str], name: str, default: int) -> int:
+def _int(env: Mapping[str, str], name: str, default: int, minimum: int | None = None) -> int:
     raw = env.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        value = int(raw)
     except ValueError as exc:
         raise ConfigError(f"{name} must be a whole number, got {raw!r}.") from exc
+    if minimum is not None and value < minimum:
+        raise ConfigError(f"{name} must be at least {minimum}, got {value}.")
+    return value
 
 
 def database_url(raw: str) -> str:
@@ -90,6 +93,12 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "LEANS_PLAN_RUBRIC": env.get("LEANS_PLAN_RUBRIC", "rencana-aksi"),
         #: Days without a progress update after which an approved plan counts as stalled.
         "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
+        #: Days a submitted or resubmitted plan may wait for a grader before its review counts
+        #: as overdue (facilitators' dashboard, reminders).
+        "LEANS_REVIEW_OVERDUE_DAYS": _int(env, "LEANS_REVIEW_OVERDUE_DAYS", 3, minimum=1),
+        #: Days without a lesson, test or plan activity after which a participant of a running
+        #: cohort who has not finished counts as stuck.
+        "LEANS_STUCK_DAYS": _int(env, "LEANS_STUCK_DAYS", 7, minimum=1),
         #: Background jobs (bulk certificates): a Redis URL shared by app servers and
         #: ``leans worker``; empty for a SQLite queue in the instance folder (one server).
         "LEANS_QUEUE_URL": env.get("LEANS_QUEUE_URL", ""),

@@ -19,7 +19,18 @@ from flask import Flask, current_app, has_app_context, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, event, func, select
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    func,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
 from werkzeug.routing import BuildError
@@ -115,6 +126,8 @@ class Notification(db.Model):
     #: The page where the person acts: an endpoint and its URL values.
     endpoint: Mapped[str] = mapped_column(String(100))
     endpoint_values: Mapped[dict] = mapped_column(JSON, default=dict)
+    #: What it is about (``plan:12``): acting on it there marks it read (:func:`resolve`).
+    topic: Mapped[str | None] = mapped_column(String(100), index=True)
     #: Sent once per key and person (reminders that repeat daily).
     dedupe_key: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -163,9 +176,10 @@ def _wants_email(user: User, kind: NotificationKind) -> bool:
 def notify(user: User, kind: NotificationKind, endpoint: str,
            endpoint_values: Mapping[str, object] | None = None, *, subject: str = "",
            cohort: Cohort | None = None, detail: str = "", days: int | None = None,
-           dedupe_key: str | None = None) -> Notification | None:
-    """Record a notification for USER (flushed; the caller commits). With DEDUPE_KEY, a
-    second one with the same key is not recorded (None)."""
+           topic: str | None = None, dedupe_key: str | None = None,
+           at: dt.datetime | None = None) -> Notification | None:
+    """Record a notification for USER at AT (now by default; flushed, the caller commits).
+    With DEDUPE_KEY, a second one with the same key is not recorded (None)."""
     if dedupe_key is not None and db.session.scalar(select(Notification.id).where(
             Notification.user_id == user.id, Notification.dedupe_key == dedupe_key)):
         return None
@@ -173,8 +187,8 @@ def notify(user: User, kind: NotificationKind, endpoint: str,
         user_id=user.id, kind=kind, cohort_id=cohort.id if cohort else None,
         subject=subject[:300], detail=(detail or "")[:MAX_DETAIL], endpoint=endpoint,
         endpoint_values=dict(endpoint_values or {}),
-        numbers={"days": days} if days is not None else {}, dedupe_key=dedupe_key,
-        created_at=utcnow(),
+        numbers={"days": days} if days is not None else {}, topic=topic,
+        dedupe_key=dedupe_key, created_at=at or utcnow(),
         email_state=EmailState.PENDING if _wants_email(user, kind) else EmailState.SKIPPED)
     try:
         with db.session.begin_nested():
@@ -190,6 +204,18 @@ def notify_all(users: Iterable[User], kind: NotificationKind, endpoint: str,
     """:func:`notify` each of USERS; how many were recorded."""
     return sum(notify(user, kind, endpoint, endpoint_values, **fields) is not None  # type: ignore[arg-type]
                for user in users)
+
+
+def resolve(topic: str, kinds: Iterable[NotificationKind], now: dt.datetime,
+            user: User | None = None) -> None:
+    """Someone acted on TOPIC: its unread notifications of KINDS (USER's only, if given) are
+    read now, so no one is sent to do what is done (a revision resubmitted, a plan taken
+    for review by another facilitator)."""
+    condition = [Notification.topic == topic, Notification.read_at.is_(None),
+                 Notification.kind.in_(list(kinds))]
+    if user is not None:
+        condition.append(Notification.user_id == user.id)
+    db.session.execute(update(Notification).where(*condition).values(read_at=now))
 
 
 def unread_count(user: User) -> int:

@@ -23,9 +23,10 @@ from leans.content import get_catalogue
 from leans.content.model import Module
 from leans.core.extensions import db
 from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
-from leans.demo.plans import load_demo_plans
+from leans.demo.plans import DEMO_TODAY, load_demo_plans
 from leans.modules.models import LessonCompletion
 from leans.modules.training import training_modules
+from leans.reports.reminders import send_reminders
 
 DEMO_PASSWORD = "leans-demo-2026"  # noqa: S105 - printed for the demo on purpose
 DEMO_COHORT_SLUG = "angkatan-1"
@@ -115,6 +116,13 @@ PEOPLE: list[DemoPerson] = [
                kecamatan="Ngraho", desa="Nganti"),
     DemoPerson("tutik", "Tutik Rahayu", P, "Pemerintah Desa Nganti", DESA, "Kader PKK",
                kecamatan="Ngraho", desa="Nganti"),
+    # Added last so that everyone above keeps their id (lesson times depend on it).
+    DemoPerson("hartono", "Hartono, S.E., M.Ak.", P,
+               "Badan Pengelolaan Keuangan dan Aset Daerah", OPD, "Analis Anggaran Ahli Muda",
+               nip="198204152008011004", golongan="III/d"),
+    DemoPerson("ratna", "Ratna Dewi Puspitasari, S.Sos.", P,
+               "Bagian Kesejahteraan Rakyat Sekretariat Daerah", OPD,
+               "Analis Kebijakan Ahli Pertama", nip="198911302014032002", golongan="III/b"),
 ]
 
 
@@ -183,14 +191,16 @@ def _link(cohort: Cohort, users: list[User]) -> None:
 
 #: Lessons each participant has finished (in course order), the day they started (days after
 #: the cohort's start) and their pace in days per lesson: every stage of progress is on show,
-#: including people who stopped weeks ago ("stuck") and people who have not begun.
+#: including people who stopped weeks ago ("stuck") and people who have not begun. Hartono
+#: has read everything and waits for his plan's grading; Ratna's draft is complete but not
+#: submitted.
 PROGRESS: dict[str, tuple[int, int, float]] = {
     "fauzi": (24, 1, 1.8), "siti": (20, 1, 2.0), "budi": (16, 2, 2.5), "endang": (12, 3, 3.0),
     "rina": (8, 1, 1.5), "arif": (4, 6, 2.0), "lilik": (19, 2, 2.2), "agus": (22, 1, 2.0),
     "dwi": (0, 0, 0), "yusuf": (2, 2, 1.0), "fitri": (11, 4, 3.0), "sugeng": (28, 2, 1.7),
     "kholis": (28, 3, 1.7), "wahyu": (28, 1, 1.6), "sutrisno": (6, 5, 5.0),
     "wahyuni": (3, 7, 4.0), "mulyono": (0, 0, 0), "umi": (9, 3, 3.5), "suparno": (13, 2, 3.0),
-    "tutik": (1, 10, 1.0),
+    "tutik": (1, 10, 1.0), "hartono": (28, 1, 1.4), "ratna": (24, 2, 1.8),
 }
 
 
@@ -317,6 +327,8 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     load_demo_plans(cohort, users)
     _issue_certificates(cohort)
+    # The morning reminders of the demo's day: overdue reviews and stuck participants.
+    send_reminders(dt.datetime.combine(DEMO_TODAY, dt.time(0), tzinfo=dt.UTC), DEMO_TODAY)
     db.session.commit()
     return PEOPLE + NEXT_PEOPLE
 

@@ -112,6 +112,26 @@ DATA = _plan(
     [("OPD tidak hadir", "Surat camat dan agenda tetap")],
     [("APBD", "Honor kader verifikasi, untuk ketepatan sasaran", "12000000")])
 
+RICE = _plan(
+    "Beras Tondomulo: penggilingan kelompok untuk 12 rumah tangga petani gurem desil 1",
+    "Tondomulo", "beras kemasan kelompok",
+    "Petani gurem desil 1 di Tondomulo menjual gabah basah dengan harga rendah karena tidak "
+    "punya pengering dan penggilingan.",
+    "Daftar DTSEN desa (desil 1) dicocokkan dengan data kelompok tani dan survei harga gabah "
+    "oleh penyuluh pada Oktober 2026.",
+    "Rumah tangga petani gurem desil 1",
+    [("pemerintah", "Pemerintah Desa Tondomulo", "Gedung penggilingan milik desa"),
+     ("pemerintah", "Dinas Ketahanan Pangan dan Pertanian", "Pendampingan pascapanen"),
+     ("dunia_usaha", "Toko beras di Kedungadem", "Membeli beras kemasan kelompok")],
+    [("Pembentukan kelompok pengolah", "Kelompok berakta desa", "2027-01-15"),
+     ("Pengadaan pengering dan mesin giling", "Mesin terpasang dan diuji", "2027-03-31"),
+     ("Penjualan beras kemasan pertama", "Beras terjual ke toko mitra", "2027-05-31")],
+    [("Mesin rusak", "Kontrak servis dengan bengkel dan kas perawatan kelompok")],
+    [("APBDes", "Pengering dan mesin giling, untuk nilai tambah gabah", "45000000")])
+
+#: The day the demo's story stands at: plans, reviews and progress updates lead up to it.
+DEMO_TODAY = dt.date(2026, 11, 27)
+
 #: username -> (plan content, stage). Stages walk the real workflow.
 PLANS: dict[str, tuple[dict, str]] = {
     "wahyu": (CATFISH, "approved_moving"),
@@ -125,6 +145,8 @@ PLANS: dict[str, tuple[dict, str]] = {
     "suparno": ({**CATFISH, "indicators": [], "risks": [], "sustainability": ""}, "draft"),
     "endang": ({"title": "Pekarangan pangan bergizi untuk keluarga berisiko stunting"},
                "draft"),
+    "hartono": (RICE, "submitted"),
+    "ratna": (SHEEP, "draft"),
 }
 LEVELS = {
     "good": {"relevansi-data": 4, "kolaborasi-lintas-sektor": 4, "hasil-terukur": 4,
@@ -167,7 +189,7 @@ def _walk(plan: ActionPlan, user: User, graders: list[User], content: dict, stag
 
 
 def _updates(plan: ActionPlan, user: User, stage: str) -> None:
-    today = dt.date(2026, 11, 27)
+    today = DEMO_TODAY
     reports = {
         "approved_moving": [(0, "done", "Daftar disahkan musdes", "", 10),
                             (1, "in_progress", "Pelatihan hari pertama berjalan", "", 3)],
@@ -176,9 +198,11 @@ def _updates(plan: ActionPlan, user: User, stage: str) -> None:
         "approved_quiet": [],
     }[stage]
     for index, status, note, value, days_ago in reports:
-        post_update(plan, activity_index=index, status=status, note=note,
-                    indicator_value=value, reported_on=today - dt.timedelta(days=days_ago),
-                    today=today)
+        reported_on = today - dt.timedelta(days=days_ago)
+        update = post_update(plan, activity_index=index, status=status, note=note,
+                             indicator_value=value, reported_on=reported_on, today=today)
+        # Reported that day, not whenever the demo is loaded: "last activity" stays fixed.
+        update.created_at = dt.datetime.combine(reported_on, dt.time(2), tzinfo=dt.UTC)
 
 
 def load_demo_plans(cohort: Cohort, users: list[User]) -> None:

@@ -10,6 +10,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
 
+from leans.assessments.plans.workflow import plan_topic
 from leans.core.cohorts import CohortStatus, all_cohorts, cohort_facilitators, cohort_status
 from leans.core.extensions import db
 from leans.core.i18n import local_today
@@ -30,15 +31,17 @@ def send_reminders(now: dt.datetime, today: dt.date) -> int:
     facilitators: dict[int, list[User]] = {c.id: cohort_facilitators(c) for c in cohorts}
 
     def tell(cohort: Cohort, kind: NotificationKind, endpoint: str, values: dict,
-             person: User, days: int, key: str) -> int:
+             person: User, days: int, key: str, topic: str | None = None) -> int:
         return notify_all(facilitators[cohort.id], kind, endpoint, values,
-                          subject=person.full_name, cohort=cohort, days=days, dedupe_key=key)
+                          subject=person.full_name, cohort=cohort, days=days, dedupe_key=key,
+                          topic=topic, at=now)
 
     count = 0
     for plan in overdue_reviews(cohorts, now, config["LEANS_REVIEW_OVERDUE_DAYS"]):
         count += tell(plan.cohort, NotificationKind.REVIEW_OVERDUE, "grading.screen",
                       {"plan_id": plan.plan_id}, plan.user, plan.days,
-                      f"review-overdue:{plan.plan_id}:{plan.since.isoformat()}")
+                      f"review-overdue:{plan.plan_id}:{plan.since.isoformat()}",
+                      plan_topic(plan.plan_id))
     for stuck in stuck_participants(cohorts, today, config["LEANS_STUCK_DAYS"],
                                     timezone=config["BABEL_DEFAULT_TIMEZONE"]):
         count += tell(stuck.cohort, NotificationKind.PARTICIPANT_STUCK,

@@ -68,6 +68,8 @@ def test_a_sent_back_plan_reaches_the_participant_on_the_next_page_and_by_email(
     grader = logged_in("fasil", app=mapp)
     post_with_csrf(grader, f"/grading/plans/{plan.id}/start",
                    {"state_version": plan.state_version}, token_page=f"/grading/plans/{plan.id}")
+    # Fasil took it: the request to grade is done for fasil2 too.
+    assert all(n.read_at is not None for n in notifications_of("fasil2"))
     send_back(the_plan(), grader, grade_form)
 
     # The next page the participant opens, whatever it is, shows the comment and a way there.

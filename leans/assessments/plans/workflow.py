@@ -29,9 +29,18 @@ from leans.core.audit import record
 from leans.core.cohorts import cohort_facilitators
 from leans.core.extensions import db
 from leans.core.models import Enrolment, User
-from leans.core.notifications import NotificationKind, notify, notify_all
+from leans.core.notifications import NotificationKind, notify, notify_all, resolve
 
 MAX_NOTE = 2000
+
+#: Notifications that ask a facilitator to grade: read once someone starts or decides.
+WAITING_FOR_A_GRADER = (NotificationKind.PLAN_SUBMITTED, NotificationKind.PLAN_RESUBMITTED,
+                        NotificationKind.REVIEW_OVERDUE)
+
+
+def plan_topic(plan_id: int) -> str:
+    """What notifications about a plan are about."""
+    return f"plan:{plan_id}"
 
 
 class PlanError(Exception):
@@ -135,10 +144,11 @@ def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
     db.session.flush()
     record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
     cohort = plan.enrolment.cohort
+    resolve(plan_topic(plan.id), [NotificationKind.REVISION_REQUESTED], now)
     notify_all(cohort_facilitators(cohort),
                NotificationKind.PLAN_RESUBMITTED if number > 1 else NotificationKind.PLAN_SUBMITTED,
                "grading.screen", {"plan_id": plan.id}, subject=plan.enrolment.user.full_name,
-               cohort=cohort)
+               cohort=cohort, topic=plan_topic(plan.id), at=now)
     return version
 
 
@@ -148,6 +158,7 @@ def start_review(plan: ActionPlan, grader: User, expected_state_version: int,
                   review_started_at=now)
     record(grader, "plan.review_started", "action_plan", plan.id, at=now,
            version=plan.latest_version.number)
+    resolve(plan_topic(plan.id), WAITING_FOR_A_GRADER, now)
 
 
 def _checked_levels(rubric: Rubric, levels: Mapping[str, int | None]) -> dict[str, int]:
@@ -203,10 +214,12 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
     record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
            version=plan.latest_version.number, score=score, predicate=label)
     approved = action is PlanAction.APPROVE
+    resolve(plan_topic(plan.id), WAITING_FOR_A_GRADER, now)
     notify(plan.enrolment.user,
            NotificationKind.PLAN_APPROVED if approved else NotificationKind.REVISION_REQUESTED,
            "plans.plan", {"cohort_slug": plan.enrolment.cohort.slug},
-           cohort=plan.enrolment.cohort, detail=review.overall_comment)
+           cohort=plan.enrolment.cohort, detail=review.overall_comment, topic=plan_topic(plan.id),
+           at=now)
     return review
 
 
