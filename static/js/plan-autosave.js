@@ -2,6 +2,10 @@
 // changes, and when the page is hidden. Without JavaScript the "Save draft" button does it.
 (function () {
   "use strict";
+  // The error summary takes focus on load through its autofocus attribute; this covers
+  // browsers that honour autofocus only on form fields.
+  var summary = document.querySelector(".error-summary");
+  if (summary && document.activeElement === document.body) { summary.focus(); }
   var form = document.querySelector("form[data-autosave]");
   if (!form || !window.fetch) { return; }
   var status = document.getElementById("autosave-status");

@@ -37,6 +37,14 @@ OPTIONAL_COLUMNS = {("budget", "amount")}
 DATE_COLUMNS = {("indicators", "baseline_date"), ("indicators", "target_date"),
                 ("activities", "date")}
 CHOICES = {("stakeholders", "role"): PENTAHELIX, ("budget", "source"): BUDGET_SOURCES}
+#: Fields that submission needs filled in (the target group may be replaced by villages;
+#: each table needs a row: see ``rules``).
+REQUIRED_FIELDS = ("title", "problem", "evidence", "sustainability")
+#: Different pentahelix roles among the stakeholders that submission needs.
+MIN_ROLES = 2
+#: What one row of each table is, to name its fields apart ("Name, partner 2").
+ROW_ITEMS = {"indicators": _l("indicator"), "stakeholders": _l("partner"),
+             "activities": _l("step"), "budget": _l("budget line"), "risks": _l("item")}
 
 LABELS = {
     "title": _l("Title"), "problem": _l("The problem"),
@@ -87,36 +95,92 @@ def _valid_date(text: str) -> bool:
     return True
 
 
-def missing_fields(plan: dict) -> list[str]:
-    """Everything that stops submission, each named; empty when the plan can be submitted."""
-    problems = [str(_l("%(field)s is empty.", field=LABELS[name]))
+@dataclass(frozen=True)
+class Problem:
+    """One gap that stops submission and where to fix it: FIELD (a text field, or a table
+    with ROW, counted from 0, and COLUMN). CELL is true when the message is about that cell,
+    false when it is about the whole table."""
+
+    field: str
+    message: str
+    row: int | None = None
+    column: str | None = None
+    cell: bool = False
+
+
+def _cell_problem(name: str, number: int, column: str, value: str) -> str | None:
+    """What is wrong with one cell of a table (row NUMBER counted from 1), if anything."""
+    where = {"field": LABELS[name], "row": number, "column": LABELS[column]}
+    if not value and (name, column) not in OPTIONAL_COLUMNS:
+        return str(_l("%(field)s, row %(row)d: %(column)s is empty.", **where))
+    if value and (name, column) in DATE_COLUMNS and not _valid_date(value):
+        return str(_l("%(field)s, row %(row)d: %(column)s must be a date (YYYY-MM-DD).",
+                      **where))
+    if value and (name, column) in CHOICES and value not in CHOICES[(name, column)]:
+        return str(_l("%(field)s, row %(row)d: %(column)s is not one of the choices.",
+                      **where))
+    return None
+
+
+def plan_problems(plan: dict) -> list[Problem]:
+    """Everything that stops submission, in the order of the form, each named and placed;
+    empty when the plan can be submitted."""
+    problems = [Problem(name, str(_l("%(field)s is empty.", field=LABELS[name])))
                 for name in ("title", "problem", "evidence") if not plan[name]]
     if not plan["target_group"] and not plan["villages"]:
-        problems.append(str(_l("Name the target group or choose at least one village.")))
+        problems.append(Problem("target_group", str(_l(
+            "Name the target group or choose at least one village."))))
     for name, columns in ROW_FIELDS.items():
         if not plan[name]:
-            problems.append(str(_l("%(field)s: add at least one row.", field=LABELS[name])))
-        for number, row in enumerate(plan[name], 1):
+            problems.append(Problem(name, str(_l("%(field)s: add at least one row.",
+                                                 field=LABELS[name])), 0, columns[0]))
+        for index, row in enumerate(plan[name]):
             for column in columns:
-                value = row[column]
-                where = {"field": LABELS[name], "row": number, "column": LABELS[column]}
-                if not value and (name, column) not in OPTIONAL_COLUMNS:
-                    problems.append(str(_l("%(field)s, row %(row)d: %(column)s is empty.",
-                                           **where)))
-                elif value and (name, column) in DATE_COLUMNS and not _valid_date(value):
-                    problems.append(str(_l("%(field)s, row %(row)d: %(column)s must be a date "
-                                           "(YYYY-MM-DD).", **where)))
-                elif value and (name, column) in CHOICES and value not in CHOICES[(name,
-                                                                                   column)]:
-                    problems.append(str(_l("%(field)s, row %(row)d: %(column)s is not one of "
-                                           "the choices.", **where)))
+                message = _cell_problem(name, index + 1, column, row[column])
+                if message:
+                    problems.append(Problem(name, message, index, column, cell=True))
     roles = {row["role"] for row in plan["stakeholders"] if row["role"]}
-    if plan["stakeholders"] and len(roles) < 2:
-        problems.append(str(_l("Stakeholders: a collaborative plan involves at least two "
-                               "pentahelix roles.")))
+    if plan["stakeholders"] and len(roles) < MIN_ROLES:
+        # Fixed in the second row: another row, or another role in it.
+        problems.append(Problem("stakeholders", str(_l(
+            "Stakeholders: a collaborative plan involves at least two pentahelix roles.")),
+            1, "role"))
     if not plan["sustainability"]:
-        problems.append(str(_l("%(field)s is empty.", field=LABELS["sustainability"])))
+        problems.append(Problem("sustainability", str(_l("%(field)s is empty.",
+                                                         field=LABELS["sustainability"]))))
     return problems
+
+
+def missing_fields(plan: dict) -> list[str]:
+    """Everything that stops submission, each named; empty when the plan can be submitted."""
+    return [problem.message for problem in plan_problems(plan)]
+
+
+def rules(name: str) -> list[str]:
+    """What submission asks of the field or table NAME, in words, to show beside it before
+    submitting (``plan_problems`` checks the same; fields in REQUIRED_FIELDS are only
+    marked as required)."""
+    if name in ("target_group", "villages"):
+        texts = [_l("Name the target group or choose at least one village.")]
+        if name == "villages":
+            texts.append(_l("At most %(n)d villages.", n=MAX_VILLAGES))
+        return [str(text) for text in texts]
+    if name not in ROW_FIELDS:
+        return []
+    columns = ROW_FIELDS[name]
+    optional = [str(LABELS[c]) for c in columns if (name, c) in OPTIONAL_COLUMNS]
+    texts = [_l("At least one row; at most %(n)d.", n=MAX_ROWS)]
+    if optional:
+        texts.append(_l("In each row you fill in, every column is needed except "
+                        "%(columns)s.", columns=", ".join(optional)))
+    else:
+        texts.append(_l("In each row you fill in, every column is needed."))
+    if any((name, c) in DATE_COLUMNS for c in columns):
+        texts.append(_l("Dates as YYYY-MM-DD."))
+    if name == "stakeholders":
+        texts.append(_l("At least two different pentahelix roles: a collaborative plan "
+                        "involves more than one sector."))
+    return [str(text) for text in texts]
 
 
 @dataclass(frozen=True)

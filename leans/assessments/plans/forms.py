@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -28,12 +32,14 @@ from leans.assessments.plans.content import (
     PENTAHELIX,
     PILOT_VILLAGES,
     ROW_FIELDS,
+    ROW_ITEMS,
+    Problem,
 )
 from leans.assessments.plans.states import UpdateStatus
 from leans.core.labels import LABELS as CODE_LABELS
 
 SHORT, LONG = 300, 10000
-#: Empty rows offered under each table, so rows can be added without JavaScript.
+#: Empty rows offered under each table; "Add a row" adds more, without JavaScript too.
 BLANK_ROWS = 2
 
 
@@ -112,43 +118,140 @@ class PlanForm(FlaskForm):
         return content
 
     @classmethod
-    def for_content(cls, content: dict, draft_version: int) -> PlanForm:
+    def for_content(cls, content: dict, draft_version: int,
+                    rows: dict[str, int] | None = None) -> PlanForm:
+        """The form holding CONTENT, with empty rows to type into (see add_blank_rows)."""
         pilot = [v for v in content.get("villages", []) if v in PILOT_VILLAGES]
         others = [v for v in content.get("villages", []) if v not in PILOT_VILLAGES]
         form = cls(formdata=None, data={**content, "villages": pilot,
                                         "other_villages": ", ".join(others),
                                         "draft_version": draft_version})
-        form.add_blank_rows()
+        form.add_blank_rows(rows)
         return form
 
     def validate(self, extra_validators=None) -> bool:
         """The fields' own rules, and the plan's size limits (MAX_ROWS rows per table,
         MAX_VILLAGES villages), each refused with a message rather than cut."""
         valid = super().validate(extra_validators)
-        self.limit_errors = self._limit_errors()
-        return valid and not self.limit_errors
+        self.limit_problems = self._limit_problems()
+        return valid and not self.limit_problems
 
-    def _limit_errors(self) -> list[str]:
+    @property
+    def limit_errors(self) -> list[str]:
+        return [problem.message for problem in getattr(self, "limit_problems", [])]
+
+    def _limit_problems(self) -> list[Problem]:
         content = self.content()
         problems = []
-        for name in ROW_FIELDS:
+        for name, columns in ROW_FIELDS.items():
             rows = [row for row in content[name]
                     if any(str(value or "").strip() for value in (row or {}).values())]
             if len(rows) > MAX_ROWS:
-                problems.append(str(_l("%(field)s: at most %(n)d rows (this form has "
-                                       "%(count)d).", field=LABELS[name], n=MAX_ROWS,
-                                       count=len(rows))))
+                problems.append(Problem(name, str(_l(
+                    "%(field)s: at most %(n)d rows (this form has %(count)d).",
+                    field=LABELS[name], n=MAX_ROWS, count=len(rows))), 0, columns[0]))
         villages = {v.strip() for v in content["villages"] if v and v.strip()}
         if len(villages) > MAX_VILLAGES:
-            problems.append(str(_l("%(field)s: at most %(n)d villages (this form has "
-                                   "%(count)d).", field=LABELS["villages"], n=MAX_VILLAGES,
-                                   count=len(villages))))
+            problems.append(Problem("other_villages", str(_l(
+                "%(field)s: at most %(n)d villages (this form has %(count)d).",
+                field=LABELS["villages"], n=MAX_VILLAGES, count=len(villages)))))
         return problems
 
-    def add_blank_rows(self) -> None:
+    def add_blank_rows(self, rows: dict[str, int] | None = None) -> None:
+        """BLANK_ROWS empty rows under each table; under a table named in ROWS, as many as
+        make ROWS[table] rows, one at least. Never beyond MAX_ROWS rows in all."""
         for name in ROW_FIELDS:
-            for _ in range(BLANK_ROWS):
-                getattr(self, name).append_entry()
+            entries = getattr(self, name)
+            wanted = len(entries) + BLANK_ROWS
+            if rows and name in rows:
+                wanted = max(rows[name], len(entries) + 1)
+            while len(entries) < min(wanted, MAX_ROWS):
+                entries.append_entry()
+
+    def used_rows(self, name: str) -> int:
+        """How many rows of table NAME hold something."""
+        return sum(1 for row in getattr(self, name)
+                   if any(str(value or "").strip() for value in row.data.values()))
+
+
+def row_label(table: str, column: str, number: int) -> str:
+    """The accessible name of a table's field, unique on the page: "Name, partner 2"."""
+    return _("%(column)s, %(item)s %(n)d", column=LABELS[column], item=ROW_ITEMS[table],
+             n=number)
+
+
+def error_ids(base: str, count: int) -> list[str]:
+    """The ids of COUNT error messages about BASE (a control id or a table name), as
+    templates/_macros/forms.html numbers them: BASE-error, BASE-error-2, ..."""
+    return [f"{base}-error" + (f"-{n}" if n > 1 else "") for n in range(1, count + 1)]
+
+
+def controls(fields: Iterable) -> Iterator:
+    """The form's controls a person fills in, in page order (rows included)."""
+    for item in fields:
+        if item.type == "FieldList":
+            yield from controls(item.entries)
+        elif item.type == "FormField":
+            yield from controls(item.form)
+        elif item.type not in ("CSRFTokenField", "HiddenField"):
+            yield item
+
+
+@dataclass
+class PlanGuide:
+    """Where the plan form's errors show: the summary's links (in page order; no link for
+    messages about no field), the messages beside a control or under a table's legend, and
+    the ids of the table messages describing the control they link to."""
+
+    summary: list[tuple[str | None, str]] = field(default_factory=list)
+    inline: dict[str, list[str]] = field(default_factory=dict)
+    tables: dict[str, list[str]] = field(default_factory=dict)
+    described: dict[str, list[str]] = field(default_factory=dict)
+
+
+def _anchor(problem: Problem) -> str:
+    if problem.row is None:
+        return problem.field
+    return f"{problem.field}-{problem.row}-{problem.column}"
+
+
+def _control_name(control) -> str:
+    table, row, column = (control.id.split("-") + ["", ""])[:3]
+    if table in ROW_FIELDS and row.isdigit():
+        return row_label(table, column, int(row) + 1)
+    return str(control.label.text)
+
+
+def plan_guide(form: PlanForm | None, problems: Sequence[Problem] = (),
+               general: Sequence[str] = ()) -> PlanGuide:
+    """Place the form's own errors (lengths), its size limits and the submission PROBLEMS
+    beside their fields; GENERAL messages belong to no field."""
+    guide = PlanGuide()
+    found: list[tuple[str, str]] = []
+    order: dict[str, int] = {}
+    if form is not None:
+        for control in controls(form):
+            order[control.id] = len(order)
+            for message in control.errors:
+                guide.inline.setdefault(control.id, []).append(str(message))
+                found.append((control.id, _("%(field)s: %(message)s",
+                                            field=_control_name(control), message=message)))
+        problems = [*getattr(form, "limit_problems", []), *problems]
+    for problem in problems:
+        anchor = _anchor(problem)
+        if problem.row is None or problem.cell:
+            guide.inline.setdefault(anchor, []).append(problem.message)
+        else:
+            messages = guide.tables.setdefault(problem.field, [])
+            messages.append(problem.message)
+            guide.described.setdefault(anchor, []).append(
+                error_ids(problem.field, len(messages))[-1])
+        found.append((anchor, problem.message))
+    found.sort(key=lambda item: order.get(item[0], len(order)))
+    guide.summary = [(None, message) for message in general]
+    guide.summary += [(anchor if anchor in order else None, message)
+                      for anchor, message in found]
+    return guide
 
 
 class GradeForm(FlaskForm):

@@ -20,7 +20,22 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from leans.assessments.plans.access import my_training, plan_of, plan_rubric
-from leans.assessments.plans.forms import PlanForm, UpdateForm
+from leans.assessments.plans.content import (
+    LABELS,
+    MAX_ROWS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_FIELDS,
+    ROW_FIELDS,
+    plan_problems,
+    rules,
+)
+from leans.assessments.plans.forms import (
+    PlanForm,
+    UpdateForm,
+    error_ids,
+    plan_guide,
+    row_label,
+)
 from leans.assessments.plans.states import EDITABLE, PlanState
 from leans.assessments.plans.workflow import (
     IncompletePlan,
@@ -39,10 +54,23 @@ from leans.core.permissions import can_change
 bp = Blueprint("plans", __name__)
 
 
-def _page(cohort, plan, form=None, conflict=None, errors=(), status=200):
+def _added_rows() -> dict[str, int]:
+    """The rows to show in the table named by ``?add=`` after "Add a row" (``?rows=``)."""
+    table, rows = request.args.get("add"), request.args.get("rows", type=int)
+    if table not in ROW_FIELDS or rows is None:
+        return {}
+    return {table: max(0, min(rows, MAX_ROWS))}
+
+
+def _page(cohort, plan, form=None, conflict=None, errors=(), problems=(), status=200,
+          error_title=None):
     editable = plan.state in EDITABLE and can_change(cohort)
+    focus = None
     if editable and form is None:
-        form = PlanForm.for_content(plan.draft, plan.draft_version)
+        added = _added_rows()
+        form = PlanForm.for_content(plan.draft, plan.draft_version, added)
+        for table in added:  # the first empty row of the table a row was added to
+            focus = f"{table}-{form.used_rows(table)}-{ROW_FIELDS[table][0]}"
     update_form = None
     if plan.state == PlanState.APPROVED and can_change(cohort):
         update_form = UpdateForm(reported_on=local_today())
@@ -51,14 +79,20 @@ def _page(cohort, plan, form=None, conflict=None, errors=(), status=200):
             (i, f"{row['activity']} — {row['milestone']} ({row['date']})")
             for i, row in enumerate(activities)]
     return render_template("plans/plan.html", cohort=cohort, plan=plan, form=form,
-                           editable=editable, conflict=conflict, errors=errors,
-                           rubric=plan_rubric(), update_form=update_form), status
+                           editable=editable, conflict=conflict,
+                           guide=plan_guide(form if editable else None, problems, errors),
+                           error_title=error_title, focus=focus, rubric=plan_rubric(),
+                           update_form=update_form, rules=rules, row_label=row_label,
+                           error_ids=error_ids, required_fields=REQUIRED_FIELDS,
+                           optional_columns=OPTIONAL_COLUMNS, max_rows=MAX_ROWS), status
 
 
 @bp.route("/learn/<cohort_slug>/plan", methods=["GET", "POST"])
 @login_required
 def plan(cohort_slug: str):
-    """My action plan for this training: the form while editable, else its status."""
+    """My action plan for this training: the form while editable, else its status.
+    "Save draft", "Add a row" (``add_row``: the draft saved, one more empty row) and
+    "Submit" post here; every way keeps what was typed."""
     cohort, enrolment = my_training(cohort_slug, current_user)
     plan = get_or_create_plan(enrolment)
     db.session.commit()
@@ -71,10 +105,15 @@ def plan(cohort_slug: str):
         return redirect(url_for("plans.plan", cohort_slug=cohort.slug))
     if not form.validate_on_submit():
         form.add_blank_rows()
-        return _page(cohort, plan, form=form, errors=getattr(form, "limit_errors", []),
-                     status=400)
+        return _page(cohort, plan, form=form, status=400, error_title=_(
+            "Nothing was saved yet: correct what is marked and save again."))
     expected = int(form.draft_version.data or 0)
+    add_row = request.form.get("add_row")
     try:
+        if add_row in ROW_FIELDS:
+            save_draft(plan, form.content(), expected, utcnow())
+            db.session.commit()
+            return _row_added(cohort, plan, form, add_row)
         if request.form.get("action") == "submit":
             version = submit(plan, current_user, form.content(), expected, utcnow())
             db.session.commit()
@@ -87,14 +126,31 @@ def plan(cohort_slug: str):
     except StaleDraft as error:
         db.session.rollback()
         return _conflict(cohort, plan, form, str(error))
-    except IncompletePlan as error:
+    except IncompletePlan:
         db.session.commit()  # the draft is kept even though it cannot be submitted yet
-        return _page(cohort, plan, errors=error.problems, status=422)
+        return _page(cohort, plan, problems=plan_problems(plan.draft), status=422,
+                     error_title=_("Your draft is saved, but the plan cannot be submitted "
+                                   "yet:"))
     except PlanError as error:
         db.session.rollback()
         db.session.refresh(plan)
         return _page(cohort, plan, errors=str(error).splitlines(), status=422)
     return redirect(url_for("plans.plan", cohort_slug=cohort.slug))
+
+
+def _row_added(cohort, plan, posted: PlanForm, table: str):
+    """After "Add a row" saved the draft: the page again with one more empty row in TABLE,
+    at that row; or, when TABLE is full, at the table with a message."""
+    saved = len(plan.draft[table])
+    shown = max(len(posted[table].entries), saved)
+    if shown >= MAX_ROWS:
+        flash(_("Draft saved. %(field)s already has %(n)d rows, the most a plan may hold: no "
+                "row was added.", field=LABELS[table], n=MAX_ROWS), "warning")
+        return redirect(url_for("plans.plan", cohort_slug=cohort.slug) + f"#{table}")
+    flash(_("Draft saved; an empty row was added to %(field)s.", field=LABELS[table]),
+          "success")
+    return redirect(url_for("plans.plan", cohort_slug=cohort.slug, add=table, rows=shown + 1)
+                    + f"#{table}-{saved}-{ROW_FIELDS[table][0]}")
 
 
 def _conflict(cohort, plan, posted: PlanForm, message: str):
