@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import DateField, EmailField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from leans.core.forms import LeansForm
 from leans.core.identity import IdentityError, parse_golongan, parse_nip
 from leans.core.labels import LABELS
 from leans.core.models import Role
 from leans.core.slugs import is_slug
 
 
-class CohortForm(FlaskForm):
+class CohortForm(LeansForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     slug = StringField(_l("Short name in addresses (slug)"),
                        validators=[DataRequired(), Length(max=64)])
@@ -36,11 +36,11 @@ class CohortForm(FlaskForm):
             raise ValidationError(_l("The end date is before the start date."))
 
 
-class ImportForm(FlaskForm):
+class ImportForm(LeansForm):
     file = FileField(_l("Spreadsheet (CSV or XLSX)"), validators=[FileRequired()])
 
 
-class UserForm(FlaskForm):
+class UserForm(LeansForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     full_name = StringField(_l("Full name with titles"),
                             validators=[DataRequired(), Length(max=200)])

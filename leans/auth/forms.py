@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from leans.auth.passwords import password_problems
+from leans.core.forms import LeansForm
 
 
-class LoginForm(FlaskForm):
+class LoginForm(LeansForm):
     login = StringField(_l("Username or email"), validators=[DataRequired()])
     password = PasswordField(_l("Password"), validators=[DataRequired()])
 
@@ -31,7 +31,7 @@ class NewPasswordMixin:
             raise ValidationError(problems[0])
 
 
-class ChangePasswordForm(NewPasswordMixin, FlaskForm):
+class ChangePasswordForm(NewPasswordMixin, LeansForm):
     """The current password is checked by the view, through the password throttle
     (``leans.auth.throttle``), once the rest of the form is valid."""
 
@@ -43,5 +43,5 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
             raise ValidationError(_l("Choose a password different from the current one."))
 
 
-class SetupForm(NewPasswordMixin, FlaskForm):
+class SetupForm(NewPasswordMixin, LeansForm):
     """Choose a password through a one-time setup link (``form.user`` is the account)."""

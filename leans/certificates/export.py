@@ -3,6 +3,7 @@ PDF for printing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import unicodedata
@@ -16,12 +17,14 @@ from sqlalchemy.orm import undefer
 
 from leans.certificates.models import Certificate, CertificateStatus
 from leans.core.extensions import db
+from leans.core.i18n import date_text_id, local_date
 from leans.core.labels import label_id
 from leans.core.models import Cohort, Enrolment
 from leans.core.spreadsheets import Table, to_csv, to_xlsx
 
+#: The register's columns (docs/exports.md): order fixed, new ones only at the end.
 REGISTER_COLUMNS = ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
-                    "Status", "Tanggal terbit"]
+                    "Status", "Tanggal terbit", "Tanggal terbit (teks)"]
 
 
 def safe_name(text: str, limit: int = 60) -> str:
@@ -35,10 +38,18 @@ def pdf_filename(certificate: Certificate) -> str:
     return f"{safe_name(certificate.number, 40)}_{safe_name(certificate.data['name'])}.pdf"
 
 
+def issued_on(certificate: Certificate) -> dt.date:
+    """The issue date printed on the certificate (Asia/Jakarta), frozen at issue."""
+    printed = certificate.data.get("issued_on")
+    return dt.date.fromisoformat(printed) if printed else local_date(certificate.issued_at)
+
+
 def register_rows(certificates: list[Certificate]) -> list[list]:
+    """One row per certificate: the issue date as a date (machine column) and, at the end,
+    written out in Bahasa Indonesia as on the certificate (``1 Desember 2026``)."""
     return [[c.number, c.code, c.data["name"], c.data["nip"], c.data["unit"], c.data["jp"],
-             c.data["predicate"], label_id(c.status), c.issued_at.date()]
-            for c in certificates]
+             c.data["predicate"], label_id(c.status), issued_on(c),
+             date_text_id(issued_on(c))] for c in certificates]
 
 
 def cohort_certificates(cohort: Cohort) -> list[Certificate]:

@@ -46,6 +46,9 @@ class Table:
     rows: Sequence[Sequence[Cell]]
     #: Rows to highlight on the page (e.g. the pilot villages), by their first cell.
     highlight: frozenset = frozenset()
+    #: Columns (by index) holding a share from 0 to 1, which a page shows as a percentage
+    #: (``0.857`` -> ``86%``: the ``cell`` filter); the files keep the number.
+    shares: frozenset[int] = frozenset()
 
 
 def formula_like(value: Cell) -> bool:

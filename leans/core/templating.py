@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import re
+from decimal import Decimal
 
 from babel import numbers
 from flask import Flask, Response, current_app, has_request_context, request
 from flask_babel import (
+    format_currency,
     format_date,
     format_datetime,
     format_decimal,
@@ -18,16 +21,19 @@ from flask_babel import (
 )
 
 from leans.core.cohorts import cohort_status
+from leans.core.labels import Labelled
 
 
 def init_app(app: Flask) -> None:
-    app.jinja_env.filters["date_id"] = _format_date
+    app.jinja_env.filters["date_id"] = format_day
     app.jinja_env.filters["datetime_id"] = _format_datetime
     app.jinja_env.filters["jp"] = format_jp
     app.jinja_env.filters["duration"] = format_duration
     app.jinja_env.filters["sentence_end"] = sentence_end
     app.jinja_env.filters["decimal"] = format_number
     app.jinja_env.filters["percent"] = format_percentage
+    app.jinja_env.filters["rupiah"] = format_rupiah
+    app.jinja_env.filters["cell"] = format_cell
     app.jinja_env.globals["cohort_status"] = cohort_status
     app.context_processor(_page_context)
     app.url_defaults(_version_static_url)
@@ -84,7 +90,15 @@ def _cache_versioned_static(response: Response) -> Response:
     return response
 
 
-def _format_date(value: dt.date | dt.datetime | None, style: str = "long") -> str:
+def format_day(value: dt.date | dt.datetime | str | None, style: str = "long") -> str:
+    """A date in the reader's language (``1 Desember 2026``); a moment in the reader's time
+    zone. Text holding an ISO date (``2026-12-01``, as typed in a plan) is read as that date;
+    any other text is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return value
     return format_date(value, style) if value else ""
 
 
@@ -104,12 +118,16 @@ def sentence_end(text: object) -> str:
     return text if not text or text.endswith(".") else f"{text}."
 
 
-def format_number(value: float | None, places: int = 1, locale: str | None = None) -> str:
+def format_number(value: float | None, places: int = 1, locale: str | None = None,
+                  signed: bool = False) -> str:
     """A number in the reader's language (or ``locale``), with up to ``places`` decimals:
-    ``1234.5`` -> ``1.234,5`` in Indonesian, ``1,234.5`` in English; ``None`` -> ``—``."""
+    ``1234.5`` -> ``1.234,5`` in Indonesian, ``1,234.5`` in English; ``None`` -> ``—``.
+    ``signed``: a change, always with its sign (``+12,5``, ``-3``, ``+0``)."""
     if value is None:
         return "\u2014"
     pattern = "#,##0" + ("." + "#" * places if places > 0 else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
     if locale:  # a document in one language whoever renders it (the certificate PDF)
         return numbers.format_decimal(value, format=pattern, locale=locale)
     return format_decimal(value, format=pattern)
@@ -122,6 +140,63 @@ def format_percentage(value: float | None, places: int = 0) -> str:
         return "\u2014"
     return format_percent(value, format="#,##0" + ("." + "#" * places if places > 0 else "")
                           + "%")
+
+
+#: An amount as people type it in Bahasa Indonesia: ``40000000``, ``40.000.000``,
+#: ``40.000.000,50``, ``Rp 40.000.000,-``.
+_TYPED_RUPIAH = re.compile(r"^(?:Rp\.?\s*)?(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d{1,2}))?(?:,-)?$",
+                           re.IGNORECASE)
+
+
+def _amount(value: object) -> Decimal | None:
+    """The amount a number or a typed text holds, else ``None``."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float | Decimal):
+        return Decimal(str(value))
+    match = _TYPED_RUPIAH.match(str(value).strip().replace("\u00a0", " "))
+    if not match:
+        return None
+    return Decimal(match.group(1).replace(".", "") + "." + (match.group(2) or "0"))
+
+
+def format_rupiah(value: object, locale: str | None = None) -> str:
+    """An amount of Rupiah in the reader's language (or ``locale``): ``Rp40.000.000`` in
+    Indonesian, ``IDR\u00a040,000,000`` in English; cents only when there are any
+    (``Rp1.500,50``). Text people typed (``40.000.000``, ``Rp 40.000.000,-``) is read as the
+    amount it says; text that is no amount (``lihat RAB``) is shown as typed; empty -> ``—``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return "\u2014"
+    amount = _amount(value)
+    if amount is None:
+        return str(value)
+    pattern = "\u00a4#,##0" + (".00" if amount % 1 else "")
+    if locale:
+        text = numbers.format_currency(amount, "IDR", format=pattern, currency_digits=False,
+                                       locale=locale)
+    else:
+        text = format_currency(amount, "IDR", format=pattern, currency_digits=False)
+    # A currency code (English: "IDR") is kept apart from the digits by a no-break space.
+    return re.sub(r"^(-?)([A-Z]{3})(?=\d)", "\\1\\2\u00a0", text)
+
+
+def format_cell(value: object, share: bool = False, places: int = 2) -> str:
+    """A cell of an export table (``core.spreadsheets.Table``) as a page shows it, in the
+    reader's language: a number with up to ``places`` decimals (``72,5``), a share (a column
+    of ``Table.shares``) as a percentage (``0.857`` -> ``85,7%``), a date written out
+    (``1 Des 2026``), a code's label, nothing as ``—``; text as it is. The files keep the
+    value itself (numbers stay numbers, dates ISO): ``{{ cell|cell(loop.index0 in t.shares) }}``."""
+    if value is None or value == "":
+        return "\u2014"
+    if isinstance(value, Labelled):
+        return value.label
+    if isinstance(value, int | float | Decimal) and share:
+        return format_percentage(value, 1)
+    if isinstance(value, int | float | Decimal):
+        return format_number(value, places)
+    if isinstance(value, dt.date):
+        return format_day(value, "medium")
+    return str(value)
 
 
 def format_duration(minutes: int) -> str:

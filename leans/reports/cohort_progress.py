@@ -55,6 +55,6 @@ def export_table(report: CohortReport, timezone: str) -> Table:
         for progress in row.progress:
             done = progress.completed_at.astimezone(zone).date() if progress.completed_at else None
             cells += [label_id(progress.status), done]
-        cells += [row.jp_earned, row.overall_percent]
+        cells += [round(row.jp_earned, 2), row.overall_percent]  # a sum of floats: no 2.9999
         rows.append(cells)
     return Table("Kemajuan", header, rows)

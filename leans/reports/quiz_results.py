@@ -16,7 +16,9 @@ def results_table(rows: Sequence[tuple[User, ParticipantScores | None]]) -> Tabl
     header = ["NIP", "Nama", "Unit", "Pre-test", "Post-test", "Gain", "Lulus",
               "Percobaan post-test"]
     cells = [[user.nip_display or "", user.full_name, user.unit or "",
-              s.pre if s else None, s.post if s else None, s.gain if s else None,
+              s.pre if s else None, s.post if s else None,
+              # post - pre of two 2-decimal scores: rounded, so no 16.659999999999997
+              round(s.gain, 2) if s and s.gain is not None else None,
               ("ya" if s.passed else "tidak") if s and s.passed is not None else "",
               s.post_attempts if s else 0] for user, s in rows]
     return Table("Hasil", header, cells)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from leans.assessments.plans.models import ActionPlan, PlanUpdate
 from leans.assessments.plans.states import UpdateStatus
+from leans.core.i18n import date_text_id, local_date
 from leans.core.labels import Labelled, label_id
 from leans.core.spreadsheets import Table
 
@@ -73,20 +74,21 @@ def by_village(tracked: Iterable[TrackedPlan]) -> list[tuple[str, int, int, int]
 
 
 def export_table(tracked: Sequence[TrackedPlan]) -> Table:
-    """The documented tracker export (docs/exports.md)."""
+    """The documented tracker export (docs/exports.md): dates as dates (machine columns),
+    repeated at the end written out in Bahasa Indonesia for people."""
     header = ["Angkatan", "NIP", "Nama", "Unit", "Desa sasaran", "Judul", "Nilai", "Predikat",
               "Disetujui", "Pembaruan terakhir", "Tonggak", "Selesai", "Berjalan", "Terhambat",
-              "Status"]
+              "Status", "Disetujui (teks)", "Pembaruan terakhir (teks)"]
     rows = []
     for item in tracked:
         user = item.plan.enrolment.user
         counts = item.counts
+        approved = local_date(item.plan.approved_at) if item.plan.approved_at else None
         rows.append([item.plan.enrolment.cohort.name, user.nip_display or "", user.full_name,
                      user.unit or "", ", ".join(item.villages),
                      item.plan.latest_version.content.get("title", ""), item.plan.score,
-                     item.plan.predicate or "",
-                     item.plan.approved_at.date() if item.plan.approved_at else None,
-                     item.last_update, item.milestones, counts[UpdateStatus.DONE],
-                     counts[UpdateStatus.IN_PROGRESS], counts[UpdateStatus.BLOCKED],
-                     label_id(item.state)])
+                     item.plan.predicate or "", approved, item.last_update, item.milestones,
+                     counts[UpdateStatus.DONE], counts[UpdateStatus.IN_PROGRESS],
+                     counts[UpdateStatus.BLOCKED], label_id(item.state),
+                     date_text_id(approved), date_text_id(item.last_update)])
     return Table("Pemantauan", header, rows)

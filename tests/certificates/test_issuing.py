@@ -190,7 +190,7 @@ def test_issue_all_job_and_zip_export(cohort, post_form, logged_in):
     sheet = load_workbook(io.BytesIO(archive.read("register.xlsx"))).active
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
     assert rows[0] == ["Nomor", "Kode verifikasi", "Nama", "NIP", "Unit", "JP", "Predikat",
-                       "Status", "Tanggal terbit"]
+                       "Status", "Tanggal terbit", "Tanggal terbit (teks)"]
     assert rows[1][2] == LONG_NAME and rows[1][7] == "Berlaku"
     assert len(PdfReader(io.BytesIO(archive.read("cetak-semua-k.pdf"))).pages) == 3
 

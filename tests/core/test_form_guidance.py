@@ -2,100 +2,16 @@
 fields marked before anything is posted; after an error, a summary at the top linking to each
 field in error, and each such field invalid and described by its message.
 
-``Page`` reads a page as assistive technology does (accessible names, descriptions); the plan
-form's tests use it too."""
+``Page`` (tests/fixtures/html.py) reads a page as assistive technology does."""
 
 from __future__ import annotations
 
 import re
-from xml.etree.ElementTree import Element
-
-import tinyhtml5
 
 from leans.auth.services import mint_setup_token
 from leans.core.extensions import db
 from leans.core.models import utcnow
-
-NS = "{http://www.w3.org/1999/xhtml}"
-CONTROLS = ("input", "select", "textarea")
-
-
-class Page:
-    """A page parsed as a browser parses it, and what a screen reader reads of it."""
-
-    def __init__(self, html: str) -> None:
-        self.root = tinyhtml5.parse(html)
-        ids = [e.get("id") for e in self.root.iter() if e.get("id")]
-        assert len(ids) == len(set(ids)), f"ids used twice: {sorted(ids)}"
-        self.by_id = {e.get("id"): e for e in self.root.iter() if e.get("id")}
-        self.labels = {e.get("for"): e for e in self.all("label") if e.get("for")}
-
-    def all(self, tag: str, within: Element | None = None, **attrs: str) -> list[Element]:
-        """Elements TAG (under WITHIN) whose attributes have the values ATTRS."""
-        found = (within if within is not None else self.root).iter(NS + tag)
-        return [e for e in found
-                if all(e.get(k.rstrip("_").replace("_", "-")) == v for k, v in attrs.items())]
-
-    def element(self, element_id: str) -> Element:
-        assert element_id in self.by_id, f"no element has the id {element_id!r}"
-        return self.by_id[element_id]
-
-    def text(self, element: Element) -> str:
-        """The text a screen reader reads of ELEMENT: aria-hidden parts left out."""
-        if element.get("aria-hidden") == "true":
-            return ""
-        parts = [element.text or ""]
-        for child in element:
-            parts += [self.text(child), child.tail or ""]
-        return " ".join("".join(parts).split())
-
-    def name(self, control: Element) -> str:
-        """The accessible name: aria-labelledby, aria-label, then its label."""
-        if control.get("aria-labelledby"):
-            return " ".join(self.text(self.element(i))
-                            for i in control.get("aria-labelledby").split())
-        if control.get("aria-label"):
-            return control.get("aria-label")
-        label = self.labels.get(control.get("id"))
-        return self.text(label) if label is not None else ""
-
-    def descriptions(self, control: Element) -> list[str]:
-        """The texts of the elements named by aria-describedby (each must exist)."""
-        return [self.text(self.element(i)) for i in (control.get("aria-describedby") or
-                                                     "").split()]
-
-    def controls(self, within: Element) -> list[Element]:
-        """The controls a person fills in: no hidden fields, no buttons."""
-        return [e for e in within.iter() if e.tag[len(NS):] in CONTROLS
-                and e.get("type") not in ("hidden", "submit", "button")]
-
-    def summary(self) -> Element | None:
-        (found,) = self.all("div", class_="error-summary") or [None]
-        return found
-
-    def summary_links(self) -> list[tuple[str, str]]:
-        """The summary's (target id, text) links."""
-        summary = self.summary()
-        return [] if summary is None else [(a.get("href").removeprefix("#"), self.text(a))
-                                           for a in self.all("a", within=summary)]
-
-
-def assert_summary_guides(page: Page) -> list[tuple[str, str]]:
-    """The error summary is focused on load and labelled; each link leads to a field in
-    error, described by a message with the link's words. Its links."""
-    summary = page.summary()
-    assert summary is not None, "no error summary"
-    assert summary.get("role") == "alert" and summary.get("tabindex") == "-1"
-    assert summary.get("autofocus") is not None
-    assert page.text(page.element(summary.get("aria-labelledby")))
-    links = page.summary_links()
-    assert links
-    for target, message in links:
-        control = page.element(target)
-        assert control.get("aria-invalid") == "true", target
-        described = " ".join(page.descriptions(control))
-        assert message.split(": ")[-1] in described, (target, message, described)
-    return links
+from tests.fixtures.html import Page, assert_summary_guides
 
 
 def test_required_fields_are_marked_before_anything_is_posted(client):
@@ -190,3 +106,17 @@ def test_pages_without_errors_have_no_summary(admin_world, logged_in):
     for url in ("/admin/users/new", "/admin/cohorts/new", "/account/password"):
         assert 'class="error-summary"' not in client.get(url).get_data(as_text=True), url
 
+
+
+def test_wtforms_own_messages_are_in_bahasa_indonesia(client, csrf_token, admin_world,
+                                                     logged_in, post_form):
+    """WTForms ships no Indonesian: its messages come from LEANS's catalogue."""
+    response = client.post("/login", data={"csrf_token": csrf_token(client)})
+    text = response.get_data(as_text=True)
+    assert "Wajib diisi." in text and "This field is required." not in text
+    admin = logged_in("admin")
+    response = post_form(admin, "/admin/users/new", {
+        "username": "baru", "full_name": "Pegawai Baru", "email": "bukan-email",
+        "roles": "participant"})
+    text = response.get_data(as_text=True)
+    assert "Alamat email tidak valid." in text and "Invalid email address." not in text

@@ -1,17 +1,13 @@
-"""One label table: every code people could see has a label in both languages, and no page
-of the demo shows a raw code."""
+"""One label table: every code people could see has a label in both languages. That no page
+or export shows a raw code is checked in ``test_no_raw_codes.py``."""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
-import pytest
 from babel.messages.pofile import read_po
 
 from leans.core.labels import LABELS, Labelled, label, label_id
-from leans.demo.data import DEMO_PASSWORD
-from tests.fixtures.web import visible_text
 
 CATALOGUE = Path(__file__).resolve().parents[2] / "leans/translations/id/LC_MESSAGES/messages.po"
 
@@ -52,35 +48,3 @@ def test_labels_follow_the_language_and_exports_are_indonesian(app):
             assert label(PlanState.REVISION_REQUESTED) == "Revision requested"
         assert label_id(PlanState.REVISION_REQUESTED) == "Perlu revisi"
         assert label(None) == "" and label("teks") == "teks"
-
-
-#: Codes written with an underscore never occur in Indonesian or English prose.
-RAW_CODES = sorted({code for table in LABELS.values() for code in table if "_" in code}
-                   | {"export · done", "issue · done"})
-
-PAGES = {
-    "admin": ["/dashboard", "/admin/", "/admin/users", "/admin/reports",
-              "/admin/certificates/angkatan-1", "/admin/cohorts/angkatan-1/people",
-              "/grading/", "/grading/?state=all", "/grading/tracker", "/audit",
-              "/cohorts/angkatan-1/progress", "/cohorts/angkatan-1/tests/"],
-    "bambang": ["/dashboard", "/grading/", "/grading/tracker"],
-    "wahyu": ["/dashboard", "/learn/angkatan-1/", "/learn/angkatan-1/plan"],
-}
-
-
-@pytest.mark.parametrize("language", ["id", "en"])
-def test_no_demo_page_shows_a_raw_code(app, runner, auth_for, csrf_token, language):
-    assert runner.invoke(args=["demo"]).exit_code == 0
-    shown = []
-    for username, urls in PAGES.items():
-        client = app.test_client()
-        auth_for(client).login(username, DEMO_PASSWORD)
-        client.post("/language", data={"language": language,
-                                       "csrf_token": csrf_token(client, "/dashboard")})
-        for url in urls:
-            response = client.get(url)
-            assert response.status_code == 200, (username, url)
-            text = visible_text(response.get_data(as_text=True))
-            shown += [(username, url, code) for code in RAW_CODES
-                      if re.search(rf"(?<![\w/.-]){re.escape(code)}(?![\w/-])", text)]
-    assert shown == []

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     FieldList,
@@ -36,6 +35,7 @@ from leans.assessments.plans.content import (
     Problem,
 )
 from leans.assessments.plans.states import UpdateStatus
+from leans.core.forms import LeansForm
 from leans.core.labels import LABELS as CODE_LABELS
 
 SHORT, LONG = 300, 10000
@@ -87,7 +87,7 @@ class RiskRow(Form):
     mitigation = _text("mitigation")
 
 
-class PlanForm(FlaskForm):
+class PlanForm(LeansForm):
     title = _text("title", 200)
     problem = _area("problem")
     evidence = _area("evidence")
@@ -254,7 +254,7 @@ def plan_guide(form: PlanForm | None, problems: Sequence[Problem] = (),
     return guide
 
 
-class GradeForm(FlaskForm):
+class GradeForm(LeansForm):
     """Rubric levels and comments come as ``level-<criterion>`` / ``comment-<criterion>``
     fields, built from the rubric in the template; this form carries the rest."""
 
@@ -267,7 +267,7 @@ class GradeForm(FlaskForm):
     state_version = IntegerField(validators=[InputRequired()])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(LeansForm):
     activity_index = SelectField(_l("Milestone"), coerce=int, choices=[])
     status = RadioField(_l("Status"), choices=[(s.value, CODE_LABELS["UpdateStatus"][s.value])
                                                for s in UpdateStatus],

@@ -50,6 +50,7 @@ from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import utcnow
 from leans.core.permissions import can_change
+from leans.core.templating import format_day
 
 bp = Blueprint("plans", __name__)
 
@@ -76,7 +77,7 @@ def _page(cohort, plan, form=None, conflict=None, errors=(), problems=(), status
         update_form = UpdateForm(reported_on=local_today())
         activities = plan.latest_version.content.get("activities", [])
         update_form.activity_index.choices = [
-            (i, f"{row['activity']} — {row['milestone']} ({row['date']})")
+            (i, f"{row['activity']} — {row['milestone']} ({format_day(row['date'], 'medium')})")
             for i, row in enumerate(activities)]
     return render_template("plans/plan.html", cohort=cohort, plan=plan, form=form,
                            editable=editable, conflict=conflict,

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from leans.assessments.plans.content import MAX_ROWS, REQUIRED_FIELDS, ROW_FIELDS
-from tests.core.test_form_guidance import Page, assert_summary_guides
+from tests.fixtures.html import Page, assert_summary_guides
 from tests.fixtures.plans import COMPLETE
 from tests.fixtures.web import fetch_csrf_token
 
