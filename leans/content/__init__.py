@@ -24,6 +24,9 @@ def init_app(app: Flask) -> None:
             f"(check with `leans content check {store.root}`):\n{lines}"
         )
     app.extensions["leans_content"] = store
+    from leans.content.views import bp
+
+    app.register_blueprint(bp)
 
 
 def get_store() -> ContentStore:

@@ -109,6 +109,30 @@ def check_body(path: Path, body: str, offset: int, root: Path) -> list[Problem]:
             *_check_footnotes(path, body, offset)]
 
 
+def check_glossary_body(path: Path, body: str, offset: int) -> list[Problem]:
+    """The glossary page belongs to no module: it links only to web addresses and to its own
+    terms (``#anchor``), and shows no images."""
+    problems = [*_check_schemes(path, body, offset), *_check_callouts(path, body, offset),
+                *_check_footnotes(path, body, offset)]
+    for _token, attribute, target, line in iter_links(parse(body)):
+        if link_kind(target) in ("relative", "absolute") or attribute == "src":
+            what = "an image" if attribute == "src" else f"link {target!r}"
+            problems.append(Problem(path, offset + line, f"the glossary cannot show {what}: "
+                                                         "link only to web addresses "
+                                                         "(https://...) and to its own terms "
+                                                         "(#anchor)"))
+    return problems
+
+
+def links_to(source: Path, body: str, file: Path) -> Iterable[tuple[str, str, int]]:
+    """``(target, fragment, line)`` of every link in ``body`` to ``file``; line is 0-based."""
+    file = file.resolve()
+    for _token, attribute, target, line in iter_links(parse(body)):
+        if (attribute == "href" and link_kind(target) == "relative"
+                and local_path(source, target) == file):
+            yield target, urlsplit(target).fragment, line
+
+
 def check_prerequisites(modules: list[Module],
                         key_lines: dict[str, dict[str, int]]) -> list[Problem]:
     """Unknown prerequisites, a module requiring itself, and cycles."""

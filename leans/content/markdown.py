@@ -6,6 +6,7 @@ to the lesson page, images to the URL that serves the module's files.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from html import escape
@@ -16,6 +17,8 @@ from markdown_it.token import Token
 from mdit_py_plugins.anchors import anchors_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
+
+from leans.core.slugs import is_slug
 
 #: Callout kinds and the heading each shows (content is written in Bahasa Indonesia).
 CALLOUTS: dict[str, str] = {
@@ -40,18 +43,22 @@ _ATTRIBUTES = {
     "img": {"src", "alt", "title"},
     "h2": {"id"}, "h3": {"id"}, "h4": {"id"},
     "li": {"id"},
+    "section": {"id", "data-task"},
     "th": {"style"}, "td": {"style"},
 }
 _CLASSES = {
     "aside": {"callout", *(f"callout-{kind}" for kind in CALLOUTS)},
     "p": {"callout-title"},
-    "section": {"footnotes"},
+    "section": {"footnotes", "callout", "tugas"},
     "ol": {"footnotes-list"},
     "li": {"footnote-item"},
     "sup": {"footnote-ref"},
     "a": {"footnote-backref"},
     "hr": {"footnotes-sep"},
 }
+
+
+_ATTRIBUTES_RE = re.compile(r"^(?P<head>.*?)\s*\{(?P<attrs>[^{}]*)\}\s*$")
 
 
 @dataclass(frozen=True)
@@ -67,14 +74,53 @@ class RenderedDoc:
     toc: tuple[Heading, ...]
 
 
+@dataclass(frozen=True)
+class InfoLine:
+    """A container's info line split into kind, title and raw attributes."""
+
+    kind: str
+    title: str
+    #: (name, value) pairs in written order; value is None for a word without '='.
+    attributes: tuple[tuple[str, str | None], ...]
+    #: Why the braces could not be read, if they could not.
+    error: str | None = None
+
+
+def split_info(info: str) -> InfoLine:
+    """``tugas Judul {id=x menit=30}`` -> kind ``tugas``, title ``Judul``, attributes."""
+    kind, rest = ([*info.split(maxsplit=1), "", ""])[:2]
+    rest = rest.strip()
+    attributes: list[tuple[str, str | None]] = []
+    match = _ATTRIBUTES_RE.match(rest)
+    if match:
+        rest = match.group("head").strip()
+        for word in match.group("attrs").split():
+            name, equals, value = word.partition("=")
+            attributes.append((name, value if equals else None))
+    error = None
+    if "{" in rest or "}" in rest:
+        error = ("block attributes must be one group in braces at the end of the line, e.g. "
+                 f"'::: {kind} Judul {{menit=10}}'")
+    return InfoLine(kind, rest, tuple(attributes), error)
+
+
 def _render_callout(self, tokens: list[Token], idx: int, options, env) -> str:
+    """An ``aside`` per callout; an answerable task (``tugas`` with ``id=``) is a ``section``
+    the lesson page adds the answer form after. Attribute braces are never shown."""
     token = tokens[idx]
+    stack = env.setdefault("leans_callouts", [])
     if token.nesting != 1:
-        return "</aside>\n"
-    kind, _, title = token.info.strip().partition(" ")
-    label = CALLOUTS[kind]
-    heading = f"{label}: {escape(title.strip())}" if title.strip() else label
-    return f'<aside class="callout callout-{kind}">\n<p class="callout-title">{heading}</p>\n'
+        return f"</{stack.pop() if stack else 'aside'}>\n"
+    info = split_info(token.info)
+    label = CALLOUTS[info.kind]
+    heading = f"{label}: {escape(info.title)}" if info.title else label
+    task_id = dict((n, v) for n, v in info.attributes).get("id")
+    if info.kind == "tugas" and task_id and is_slug(task_id):
+        stack.append("section")
+        return (f'<section class="callout tugas" id="tugas-{task_id}" data-task="{task_id}">\n'
+                f'<p class="callout-title">{heading}</p>\n')
+    stack.append("aside")
+    return f'<aside class="callout callout-{info.kind}">\n<p class="callout-title">{heading}</p>\n'
 
 
 def build_parser() -> MarkdownIt:
@@ -85,7 +131,7 @@ def build_parser() -> MarkdownIt:
     md.use(anchors_plugin, min_level=2, max_level=3)
     for kind in CALLOUTS:
         md.use(container_plugin, name=kind, render=_render_callout,
-               validate=lambda params, *_, k=kind: params.strip().split(" ", 1)[0] == k)
+               validate=lambda params, *_, k=kind: params.split(maxsplit=1)[:1] == [k])
     return md
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Collection
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -48,6 +49,12 @@ class Question:
     explanation: str
     #: ``partial`` or ``all_or_nothing`` for multiple choice; ``exact`` otherwise.
     scoring: str
+    #: The test whose pool holds the item: ``pre`` or ``post`` (never both).
+    form: str = QuizKind.POST.value
+    #: Ids of the module's objectives the item assesses (one or more).
+    objectives: tuple[str, ...] = ()
+    #: The line of the item in its file (for checks; not part of the item's identity).
+    line: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -63,6 +70,12 @@ class Quiz:
     questions: tuple[Question, ...]
     #: SHA-256 of the file, stored with each attempt.
     version: str
+    #: The line of each setting in the file (for checks).
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+
+    def pool(self, kind: str) -> tuple[Question, ...]:
+        """The questions of one form (``pre`` or ``post``), in file order."""
+        return tuple(question for question in self.questions if question.form == kind)
 
 
 def _options(checker: _Checker, data: dict, qtype: str) -> tuple[Option, ...]:
@@ -96,13 +109,37 @@ def _options(checker: _Checker, data: dict, qtype: str) -> tuple[Option, ...]:
     return tuple(options)
 
 
-def _question(checker: _Checker, data: Any, index: int, line: int) -> Question | None:
+def _objectives(checker: _Checker, data: dict, known: Collection[str] | None,
+                qid: str | None) -> tuple[str, ...]:
+    example = f"[{next(iter(known))}]" if known else "[kk-1]"
+    raw = checker.field(
+        data, "objectives", list,
+        check=lambda v: bool(v) and all(isinstance(i, str) and is_slug(i) for i in v),
+        hint=f"must be a list of one or more objective ids, e.g. {example}",
+        missing=f"write 'objectives: {example}' with the ids of the module's objectives "
+                "this item assesses")
+    ids = tuple(dict.fromkeys(raw or ()))
+    if known is not None:
+        for unknown in (i for i in ids if i not in known):
+            checker.add(data["__lines__"].get("objectives", data["__line__"]),
+                        f"question {qid or '?'!r}: unknown objective {unknown!r} (objectives of "
+                        f"this module: {', '.join(known) or 'none'})")
+    return ids
+
+
+def _question(checker: _Checker, data: Any, index: int, line: int,
+              known: Collection[str] | None) -> Question | None:
     if not isinstance(data, dict):
-        checker.add(line, f"question {index} must be a mapping with id, type, text, ...")
+        checker.add(line, f"question {index} must be a mapping with id, form, objectives, "
+                          "type, text, ...")
         return None
-    checker.unknown(data, ("id", "type", "text", "options", "answer", "scoring",
-                           "explanation"), f"question {index}")
+    checker.unknown(data, ("id", "form", "objectives", "type", "text", "options", "answer",
+                           "scoring", "explanation"), f"question {index}")
     qid = checker.field(data, "id", str, check=is_slug, hint="must be a-z, 0-9 and '-'")
+    form = checker.field(data, "form", str, check=lambda v: v in USES, hint="must be pre or post",
+                         missing="write 'form: pre' or 'form: post' (the test whose pool "
+                                 "holds the item; the two pools never share an item)")
+    objectives = _objectives(checker, data, known, qid)
     qtype = checker.field(data, "type", str, check=lambda v: v in QUESTION_TYPES,
                           hint=f"must be one of {', '.join(QUESTION_TYPES)}")
     text = checker.field(data, "text", str, check=str.strip, hint="must be non-empty text")
@@ -115,13 +152,18 @@ def _question(checker: _Checker, data: Any, index: int, line: int) -> Question |
     elif "scoring" in data:
         checker.add(data["__lines__"]["scoring"], "'scoring' applies to multiple-choice only")
     options = _options(checker, data, qtype) if qtype else ()
-    if None in (qid, qtype, text, explanation, scoring) or not options:
+    if None in (qid, form, qtype, text, explanation, scoring) or not options or not objectives:
         return None
-    return Question(qid, qtype, text.strip(), options, explanation.strip(), scoring)
+    return Question(qid, qtype, text.strip(), options, explanation.strip(), scoring, form,
+                    objectives, line)
 
 
-def load_quiz(path: Path) -> tuple[Quiz | None, list[Problem]]:
-    """Load and check one bank; returns the quiz (None if unusable) and its problems."""
+def load_quiz(path: Path, objectives: Collection[str] | None = None
+              ) -> tuple[Quiz | None, list[Problem]]:
+    """Load and check one bank; returns the quiz (None if unusable) and its problems.
+
+    ``objectives`` are the ids of the module's objectives: an item naming another is a
+    problem (None: not checked, for a bank read on its own)."""
     checker = _Checker(path)
     raw_text = path.read_bytes()
     try:
@@ -153,7 +195,7 @@ def load_quiz(path: Path) -> tuple[Quiz | None, list[Problem]]:
     questions, seen = [], {}
     for index, item in enumerate(raw_questions or [], 1):
         line = item.get("__line__", data["__line__"]) if isinstance(item, dict) else 1
-        question = _question(checker, item, index, line)
+        question = _question(checker, item, index, line, objectives)
         if question is None:
             continue
         if question.id in seen:
@@ -162,11 +204,18 @@ def load_quiz(path: Path) -> tuple[Quiz | None, list[Problem]]:
             continue
         seen[question.id] = item["__lines__"].get("id", line)
         questions.append(question)
-    if draw and raw_questions and draw > len(raw_questions):
-        checker.add(data["__lines__"]["draw"], f"draw is {draw} but the bank has only "
-                                               f"{len(raw_questions)} questions")
+    for kind in USES:
+        if not (draw and raw_questions and use_as and kind in use_as):
+            continue
+        size = sum(1 for item in raw_questions if isinstance(item, dict)
+                   and item.get("form") == kind)
+        if draw > size:
+            checker.add(data["__lines__"]["draw"],
+                        f"draw is {draw} but the {kind} pool has only {size} questions (form: "
+                        f"{kind}): add {draw - size} or lower draw")
     if checker.problems:
         return None, checker.problems
+    lines = {key: line for key, line in data["__lines__"].items() if isinstance(key, str)}
     quiz = Quiz(path, pass_mark, draw, shuffle, attempts, policy, frozenset(use_as), limit,
-                tuple(questions), hashlib.sha256(raw_text).hexdigest())
+                tuple(questions), hashlib.sha256(raw_text).hexdigest(), lines)
     return quiz, []

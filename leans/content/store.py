@@ -15,7 +15,10 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from flask import url_for
+
 from leans.content.checks import link_kind, local_path
+from leans.content.glossary import Glossary
 from leans.content.loader import load_catalogue
 from leans.content.markdown import LinkResolver, RenderedDoc, render
 from leans.content.model import Catalogue, Lesson, Module
@@ -24,6 +27,13 @@ log = logging.getLogger("leans.content")
 
 #: Builds the URL of a file inside a module folder: (module slug, path in the folder) -> URL.
 FileUrl = Callable[[str, str], str]
+
+
+def _glossary_url() -> str:
+    try:
+        return url_for("content.glossary")
+    except RuntimeError:  # rendered outside a request
+        return "/glosarium"
 
 
 class ContentError(RuntimeError):
@@ -74,6 +84,16 @@ class ContentStore:
     def render_overview(self, module: Module, file_url: FileUrl) -> RenderedDoc:
         return self._render(module.path, module.overview, file_url)
 
+    def render_glossary(self, glossary: Glossary) -> RenderedDoc:
+        """The glossary's HTML: only web links and its own anchors survive."""
+        key = (str(glossary.path), glossary.body)
+        doc = self._rendered.get(key)
+        if doc is None:
+            doc = render(glossary.body, lambda target, _image: (
+                target if link_kind(target) in ("anchor", "external") else None))
+            self._rendered[key] = doc
+        return doc
+
     def _render(self, path: Path, body: str, file_url: FileUrl) -> RenderedDoc:
         key = (str(path), body)
         doc = self._rendered.get(key)
@@ -92,6 +112,7 @@ class ContentStore:
             for lesson in module.lessons:
                 pages[lesson.path.resolve()] = (module.slug, lesson.slug)
         source_module = folders.get(source.parent.resolve())
+        glossary = catalogue.glossary.path.resolve() if catalogue.glossary else None
 
         def resolve(target: str, is_image: bool) -> str | None:
             kind = link_kind(target)
@@ -102,6 +123,8 @@ class ContentStore:
             file = local_path(source, target)
             fragment = urlsplit(target).fragment
             suffix = f"#{fragment}" if fragment else ""
+            if not is_image and file == glossary:
+                return _glossary_url() + suffix
             if not is_image and file in pages:
                 module_slug, lesson_slug = pages[file]
                 page = lesson_slug or "./"

@@ -34,11 +34,12 @@ class Checker:
         self.problems.append(Problem(self.path, line + self.offset, message))
 
     def field(self, data: dict, name: str, kind: type | tuple, *, required: bool = True,
-              default: Any = None, check=None, hint: str = "") -> Any:
+              default: Any = None, check=None, hint: str = "", missing: str = "") -> Any:
         line = data["__lines__"].get(name, data["__line__"])
         if name not in data or data[name] is None:
             if required:
-                self.add(data["__line__"], f"required field '{name}' is missing")
+                self.add(data["__line__"], f"required field '{name}' is missing"
+                                           + (f": {missing}" if missing else ""))
             return default
         value = data[name]
         bad_bool = isinstance(value, bool) and bool not in (kind if isinstance(kind, tuple)

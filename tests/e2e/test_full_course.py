@@ -53,10 +53,10 @@ slug: uji-keamanan
 title: "Uji <script>alert('judul')</script> keamanan"
 order: 99
 jp: 1
-estimated_minutes: 10
 summary: "Ringkasan <img src=x onerror=alert('ringkasan')>"
 objectives:
-  - "Tujuan <svg onload=alert('tujuan')>"
+  - id: uk-1
+    text: "Tujuan <svg onload=alert('tujuan')>"
 completion: [lessons]
 prerequisites: []
 ---
@@ -66,9 +66,12 @@ XSS_LESSON = """---
 slug: muatan
 title: "Pelajaran <img src=x onerror=alert('pelajaran')>"
 order: 1
-estimated_minutes: 10
 ---
 ## Judul <script>alert('heading')</script>
+
+::: tugas Tugas <img src=x onerror=alert('tugas')> {id=tugas-xss menit=5}
+Tulis <script>alert('instruksi')</script> jawaban Anda.
+:::
 
 <script>alert('script')</script>
 <img src="x" onerror="alert('img')">
