@@ -148,15 +148,26 @@ PLANS: dict[str, tuple[dict, str]] = {
     "hartono": (RICE, "submitted"),
     "ratna": (SHEEP, "draft"),
 }
+#: Rubric levels (content/rubrics/rencana-aksi.md). "good" (approvals): Sangat baik but Baik on
+#: feasibility, innovation and inclusion, 95.5, Sangat Memuaskan. "fair" (revision requests):
+#: mostly Baik, Cukup on results, sustainability and inclusion, and Kurang on data protection,
+#: which is below its minimum: 77.25, capped at Kurang Memuaskan, shown in the feedback.
 LEVELS = {
-    "good": {"relevansi-data": 4, "kolaborasi-lintas-sektor": 4, "hasil-terukur": 4,
-             "kelayakan": 3, "keberlanjutan": 4},
-    "fair": {"relevansi-data": 3, "kolaborasi-lintas-sektor": 3, "hasil-terukur": 2,
-             "kelayakan": 3, "keberlanjutan": 2},
+    "good": {"relevansi-data": 4, "kolaborasi-lintas-sektor": 4, "kepemimpinan": 4,
+             "hasil-terukur": 4, "kelayakan": 3, "keberlanjutan": 4, "inovasi": 3,
+             "keselarasan-skp": 4, "inklusi": 3, "pelindungan-data": 4},
+    "fair": {"relevansi-data": 3, "kolaborasi-lintas-sektor": 3, "kepemimpinan": 3,
+             "hasil-terukur": 2, "kelayakan": 3, "keberlanjutan": 2, "inovasi": 3,
+             "keselarasan-skp": 3, "inklusi": 2, "pelindungan-data": 1},
 }
 COMMENTS = {"hasil-terukur": "Pisahkan indikator hasil (pendapatan) dari indikator kegiatan.",
             "keberlanjutan": "Siapa yang membiayai pendampingan setelah tahun pertama?",
-            "relevansi-data": "Data sasaran sudah diverifikasi di lapangan: bagus."}
+            "relevansi-data": "Data sasaran sudah diverifikasi di lapangan: bagus.",
+            "inklusi": "Jadwalkan pelatihan di balai desa yang mudah dijangkau lansia dan "
+                       "penyandang disabilitas, di luar jam mengasuh anak.",
+            "pelindungan-data": "Daftar nama dan NIK dari DTSEN dibagikan ke mitra hanya "
+                                "dengan kesepakatan tertulis (tujuan, akses, penghapusan), "
+                                "bukan lewat grup percakapan."}
 
 
 def _walk(plan: ActionPlan, user: User, graders: list[User], content: dict, stage: str,

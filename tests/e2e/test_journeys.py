@@ -72,8 +72,9 @@ def test_facilitator_grades_with_the_rubric_and_approves(server, browser):
     assert "Perubahan sejak versi 1" in page.inner_text("main")
     with page.expect_navigation():
         page.click("text=Mulai menilai")
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur", "kelayakan",
-                      "keberlanjutan"):
+    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
+                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi",
+                      "keselarasan-skp", "inklusi", "pelindungan-data"):
         page.check(f"input[name=level-{criterion}][value='4']")
     page.check("input[name=decision][value=approve]")
     page.fill("#overall_comment", "Siap dijalankan.")
@@ -159,8 +160,9 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
     grader.goto(f"{server}/grading/?state=in_review")
     with grader.expect_navigation():
         grader.click("text=Domba Kesejahteraan di Kolong")  # Lilik's plan in review
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "hasil-terukur",
-                      "kelayakan", "keberlanjutan"):
+    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
+                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi",
+                      "keselarasan-skp", "inklusi", "pelindungan-data"):
         grader.check(f"input[name=level-{criterion}][value='3']")
         grader.fill(f"#comment-{criterion}", payload)
     grader.check("input[name=decision][value=request_revision]")

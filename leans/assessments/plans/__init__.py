@@ -16,6 +16,7 @@ def init_app(app: Flask) -> None:
     from leans.assessments.plans.scoring import parse_thresholds
     from leans.assessments.plans.views import bp as plan_bp
     from leans.content import ContentError, get_catalogue
+    from leans.content.rubric import band_mismatches
     from leans.core.config import ConfigError
 
     try:
@@ -28,6 +29,11 @@ def init_app(app: Flask) -> None:
                 f"The action-plan rubric '{app.config['LEANS_PLAN_RUBRIC']}' is missing: add "
                 f"content/rubrics/{app.config['LEANS_PLAN_RUBRIC']}.md or set "
                 "LEANS_PLAN_RUBRIC.")
+        found = band_mismatches(get_catalogue().rubrics[app.config["LEANS_PLAN_RUBRIC"]],
+                                parse_thresholds(app.config["LEANS_PREDICATE_THRESHOLDS"]))
+        if found:
+            raise ConfigError("LEANS_PREDICATE_THRESHOLDS differs from the rubric's bands:\n"
+                              + "\n".join(found))
     app.jinja_env.globals.update(plan_labels=LABELS, plan_rows=ROW_FIELDS,
                                  pilot_villages=PILOT_VILLAGES)
     app.register_blueprint(plan_bp)

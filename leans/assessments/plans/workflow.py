@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from leans.assessments.plans.content import missing_fields, normalize
 from leans.assessments.plans.models import ActionPlan, PlanReview, PlanUpdate, PlanVersion
-from leans.assessments.plans.scoring import Threshold, predicate, weighted_score
+from leans.assessments.plans.scoring import Grade, Threshold, grade
 from leans.assessments.plans.states import (
     EDITABLE,
     PlanAction,
@@ -176,6 +176,14 @@ def _checked_levels(rubric: Rubric, levels: Mapping[str, int | None]) -> dict[st
     return chosen
 
 
+def _cap_details(result: Grade) -> dict:
+    """For the audit trail: the criteria below their minimum and the predicate the score
+    alone would have given (nothing when no criterion is below its minimum)."""
+    if not result.below_minimum:
+        return {}
+    return {"below_minimum": list(result.below_minimum), "predicate_by_score": result.by_score}
+
+
 def _add_review(plan: ActionPlan, grader: User, rubric: Rubric, action: PlanAction,
                 levels: dict[str, int], comments: Mapping[str, str], overall_comment: str,
                 score: float, label: str, now: dt.datetime, reason: str | None = None
@@ -204,15 +212,16 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
     chosen = _checked_levels(rubric, levels)
     if action is PlanAction.REQUEST_REVISION and not overall_comment.strip():
         raise PlanError(_("Explain in the overall comment what the participant should revise."))
-    score = weighted_score(rubric, chosen)
-    label = predicate(score, thresholds)
+    result = grade(rubric, chosen, thresholds)
+    score, label = result.score, result.predicate
     extra = {"score": score, "predicate": label, "approved_at": now} \
         if action is PlanAction.APPROVE else {}
     _change_state(plan, action, expected_state_version, **extra)
     review = _add_review(plan, grader, rubric, PlanAction(action), chosen, comments,
                          overall_comment, score, label, now)
     record(grader, f"plan.{action}", "action_plan", plan.id, at=now,
-           version=plan.latest_version.number, score=score, predicate=label)
+           version=plan.latest_version.number, score=score, predicate=label,
+           **_cap_details(result))
     approved = action is PlanAction.APPROVE
     resolve(plan_topic(plan.id), WAITING_FOR_A_GRADER, now)
     notify(plan.enrolment.user,
@@ -233,15 +242,15 @@ def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: lis
         raise PlanError(_("Give the reason for changing a released grade."))
     chosen = _checked_levels(rubric, levels)
     old = {"score": plan.score, "predicate": plan.predicate}
-    score = weighted_score(rubric, chosen)
-    label = predicate(score, thresholds)
+    result = grade(rubric, chosen, thresholds)
+    score, label = result.score, result.predicate
     _change_state(plan, PlanAction.CHANGE_GRADE, expected_state_version, score=score,
                   predicate=label)
     review = _add_review(plan, grader, rubric, PlanAction.CHANGE_GRADE, chosen, comments,
                          overall_comment, score, label, now, reason=reason.strip())
     record(grader, "plan.grade_changed", "action_plan", plan.id, at=now, reason=reason.strip(),
            old_score=old["score"], old_predicate=old["predicate"], score=score,
-           predicate=label)
+           predicate=label, **_cap_details(result))
     return review
 
 

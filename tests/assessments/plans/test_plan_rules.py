@@ -7,7 +7,15 @@ import itertools
 import pytest
 
 from leans.assessments.plans.content import diff, missing_fields, normalize
-from leans.assessments.plans.scoring import ThresholdError, parse_thresholds, predicate
+from leans.assessments.plans.scoring import (
+    Grade,
+    ThresholdError,
+    cap,
+    grade,
+    parse_thresholds,
+    predicate,
+    weighted_score,
+)
 from leans.assessments.plans.states import (
     TRANSITIONS,
     PlanAction,
@@ -15,7 +23,8 @@ from leans.assessments.plans.states import (
     TransitionError,
     next_state,
 )
-from leans.core.config import load_config
+from leans.content.rubric import load_rubric
+from leans.core.config import PROJECT_ROOT, load_config
 
 ALLOWED = {
     (PlanState.DRAFT, PlanAction.SUBMIT): PlanState.SUBMITTED,
@@ -42,14 +51,16 @@ def test_the_table_is_exactly_the_documented_workflow():
 
 
 DEFAULT = parse_thresholds(load_config({})["LEANS_PREDICATE_THRESHOLDS"])
+RUBRIC_PATH = PROJECT_ROOT / "content" / "rubrics" / "rencana-aksi.md"
 
 
 @pytest.mark.parametrize(("score", "expected"), [
     (100, "Sangat Memuaskan"), (90.01, "Sangat Memuaskan"), (90, "Memuaskan"),
-    (80.01, "Memuaskan"), (80, "Cukup Memuaskan"), (70.5, "Cukup Memuaskan"),
-    (70, "Kurang Memuaskan"), (60.01, "Kurang Memuaskan"), (60, "Tidak Memuaskan"),
-    (0, "Tidak Memuaskan")])
-def test_predicate_ranges_at_their_boundaries(score, expected):
+    (89.99, "Memuaskan"), (80.01, "Memuaskan"), (80, "Cukup Memuaskan"),
+    (79.99, "Cukup Memuaskan"), (70.01, "Cukup Memuaskan"), (70, "Kurang Memuaskan"),
+    (69.99, "Kurang Memuaskan"), (60.01, "Kurang Memuaskan"), (60, "Tidak Memuaskan"),
+    (59.99, "Tidak Memuaskan"), (0, "Tidak Memuaskan")])
+def test_predicate_ranges_just_above_at_and_below_each_boundary(score, expected):
     assert predicate(score, DEFAULT) == expected
 
 
@@ -64,17 +75,112 @@ def test_bad_ranges_are_refused(text):
         parse_thresholds(text)
 
 
-def test_weighted_score(app):
-    from leans.assessments.plans.scoring import weighted_score
-    from leans.content import get_catalogue
+@pytest.fixture(scope="module")
+def rubric():
+    """The shipped rubric, checked against the default ranges."""
+    loaded, problems = load_rubric(RUBRIC_PATH, load_config({})["LEANS_PREDICATE_THRESHOLDS"])
+    assert problems == []
+    return loaded
 
-    rubric = get_catalogue().rubrics["rencana-aksi"]
-    best = {c.id: c.max_points for c in rubric.criteria}
-    assert weighted_score(rubric, best) == 100.0
-    mixed = {**best, "relevansi-data": 2, "keberlanjutan": 3}
-    # weights 25/20/20/20/15: 25*2/4 + 20 + 20 + 20 + 15*3/4 = 12.5 + 60 + 11.25 = 83.75
-    assert weighted_score(rubric, mixed) == 83.75
-    assert predicate(83.75, DEFAULT) == "Memuaskan"
+
+def levels(rubric, default: int, **changed: int) -> dict[str, int]:
+    """Every criterion at DEFAULT points, except CHANGED (criterion id with '_' for '-')."""
+    chosen = {c.id: default for c in rubric.criteria}
+    chosen.update({cid.replace("_", "-"): points for cid, points in changed.items()})
+    return chosen
+
+
+def test_the_lowest_level_everywhere_scores_0_and_the_highest_100(rubric):
+    assert weighted_score(rubric, levels(rubric, 1)) == 0.0
+    assert weighted_score(rubric, levels(rubric, 4)) == 100.0
+
+
+@pytest.mark.parametrize(("points", "score", "expected"), [
+    (4, 100.0, "Sangat Memuaskan"), (3, 85.0, "Memuaskan"), (2, 75.0, "Cukup Memuaskan"),
+    (1, 0.0, "Tidak Memuaskan")])
+def test_one_level_everywhere_lands_in_the_band_the_rubric_states(rubric, points, score,
+                                                                  expected):
+    chosen = levels(rubric, points)
+    assert weighted_score(rubric, chosen) == score
+    assert predicate(score, DEFAULT) == expected
+    assert next(s for s in rubric.scale if s.points == points).predicate == expected
+
+
+def test_the_score_is_the_weighted_mean_of_the_level_scores(rubric):
+    # (15*75 + 15*100 + 70*85) / 100 = 11.25 + 15 + 59.5 = 85.75
+    mixed = levels(rubric, 3, relevansi_data=2, hasil_terukur=4)
+    assert weighted_score(rubric, mixed) == 85.75
+    assert grade(rubric, mixed, DEFAULT) == Grade(85.75, "Memuaskan", "Memuaskan", ())
+
+
+# Through the shipped rubric, without a criterion below its minimum: Cukup costs weight/4,
+# Baik weight*0.15. Scores at, just above and just below the boundaries 90 and 80.
+@pytest.mark.parametrize(("changed", "score", "expected"), [
+    # Cukup on 35 (15+10+10) and Baik on 5: 100 - 8.75 - 0.75
+    ({"relevansi-data": 2, "kolaborasi-lintas-sektor": 2, "kepemimpinan": 2,
+      "keselarasan-skp": 3}, 90.5, "Sangat Memuaskan"),
+    # Cukup on 40 (15+15+10): 100 - 10
+    ({"relevansi-data": 2, "hasil-terukur": 2, "kepemimpinan": 2}, 90.0, "Memuaskan"),
+    # Cukup on 40 and Baik on 5: 100 - 10 - 0.75
+    ({"relevansi-data": 2, "hasil-terukur": 2, "kepemimpinan": 2, "keselarasan-skp": 3},
+     89.25, "Memuaskan"),
+    # Cukup on 75, Sangat baik on 25 (15+10): 100 - 18.75
+    ({c: 2 for c in ("relevansi-data", "kolaborasi-lintas-sektor", "kelayakan",
+                     "keberlanjutan", "inovasi", "keselarasan-skp", "inklusi",
+                     "pelindungan-data")}, 81.25, "Memuaskan"),
+    # Cukup on 80, Sangat baik on 20 (10+10): 100 - 20
+    ({c: 2 for c in ("relevansi-data", "hasil-terukur", "kelayakan", "keberlanjutan",
+                     "inovasi", "keselarasan-skp", "inklusi", "pelindungan-data")},
+     80.0, "Cukup Memuaskan"),
+    # Cukup on 90, Baik on 10: 100 - 22.5 - 1.5
+    ({**{c: 2 for c in ("relevansi-data", "hasil-terukur", "kelayakan", "keberlanjutan",
+                        "inovasi", "keselarasan-skp", "inklusi", "pelindungan-data",
+                        "kepemimpinan")}, "kolaborasi-lintas-sektor": 3}, 76.0,
+     "Cukup Memuaskan"),
+])
+def test_scores_around_the_upper_boundaries(rubric, changed, score, expected):
+    result = grade(rubric, {**levels(rubric, 4), **changed}, DEFAULT)
+    assert (result.score, result.predicate, result.below_minimum) == (score, expected, ())
+
+
+# With Kurang (0) somewhere the cap applies too: the boundaries 70 and 60 decide between
+# Kurang Memuaskan and Tidak Memuaskan; the score itself is never changed by the cap.
+@pytest.mark.parametrize(("kurang", "rest", "score", "by_score", "expected"), [
+    (("pelindungan-data",), 4, 95.0, "Sangat Memuaskan", "Kurang Memuaskan"),
+    (("relevansi-data",), 4, 85.0, "Memuaskan", "Kurang Memuaskan"),
+    (("relevansi-data", "keselarasan-skp"), 4, 80.0, "Cukup Memuaskan", "Kurang Memuaskan"),
+    (("relevansi-data", "kepemimpinan"), 3, 63.75, "Kurang Memuaskan", "Kurang Memuaskan"),
+    (("relevansi-data", "hasil-terukur"), 4, 70.0, "Kurang Memuaskan", "Kurang Memuaskan"),
+    (("relevansi-data", "hasil-terukur", "keselarasan-skp"), 4, 65.0, "Kurang Memuaskan",
+     "Kurang Memuaskan"),
+    (("relevansi-data", "hasil-terukur", "kepemimpinan"), 4, 60.0, "Tidak Memuaskan",
+     "Tidak Memuaskan"),
+    (("relevansi-data", "hasil-terukur", "kepemimpinan", "keselarasan-skp"), 4, 55.0,
+     "Tidak Memuaskan", "Tidak Memuaskan"),
+])
+def test_a_criterion_below_its_minimum_caps_the_predicate(rubric, kurang, rest, score,
+                                                          by_score, expected):
+    result = grade(rubric, {**levels(rubric, rest), **dict.fromkeys(kurang, 1)}, DEFAULT)
+    assert (result.score, result.by_score, result.predicate) == (score, by_score, expected)
+    assert result.below_minimum == tuple(c.id for c in rubric.criteria if c.id in kurang)
+    assert result.capped is (by_score != expected)
+
+
+def test_without_a_criterion_below_its_minimum_the_predicate_is_at_least_cukup(rubric):
+    assert grade(rubric, levels(rubric, 2), DEFAULT).predicate == "Cukup Memuaskan"
+    assert grade(rubric, levels(rubric, 2), DEFAULT).capped is False
+
+
+def test_the_cap_follows_the_rubric_and_the_ranges():
+    thresholds = parse_thresholds("A>90;B>80;C>70;D>=0")
+    assert [cap(label, "B", thresholds) for label in "ABCD"] == ["B", "B", "C", "D"]
+    with pytest.raises(ThresholdError, match="'X' is not one of the configured predicates"):
+        cap("A", "X", thresholds)
+
+
+def test_a_level_the_rubric_does_not_have_is_refused(rubric):
+    with pytest.raises(ValueError, match="5 points is not a level of 'inovasi'"):
+        weighted_score(rubric, levels(rubric, 4, inovasi=5))
 
 
 def test_missing_fields_are_each_named(app):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from leans.assessments.plans.models import PlanReview, PlanVersion
 from leans.core.audit import AuditEvent
 from leans.core.extensions import db
-from tests.fixtures.plans import BEST, COMPLETE, MIXED
+from tests.fixtures.plans import BEST, CAPPED, COMPLETE, MIXED
 
 
 def test_draft_saves_without_required_fields_and_submit_names_every_gap(plan_people, post_plan,
@@ -77,7 +77,7 @@ def test_full_revision_round_with_diff_audit_and_completion(plan_people, post_pl
     grade_form(plan.id, grader, the_plan().state_version, MIXED, decision="approve",
                overall_comment="Siap dijalankan.")
     plan = the_plan()
-    assert (plan.state, plan.score, plan.predicate) == ("approved", 83.75, "Memuaskan")
+    assert (plan.state, plan.score, plan.predicate) == ("approved", 85.75, "Memuaskan")
     actions = db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions == ["plan.submitted", "plan.review_started", "plan.request_revision",
                        "plan.submitted", "plan.review_started", "plan.approve"]
@@ -123,11 +123,43 @@ def test_changing_a_released_grade_needs_a_reason(plan_people, grade_form, the_p
     assert refused.status_code == 409 and the_plan().score == 100.0
     grade_form(plan.id, grader, the_plan().state_version, MIXED,
                reason="Baseline ternyata dari data 2019.")
-    assert (the_plan().score, the_plan().predicate) == (83.75, "Memuaskan")
+    assert (the_plan().score, the_plan().predicate) == (85.75, "Memuaskan")
     change = db.session.scalar(select(AuditEvent).where(
         AuditEvent.action == "plan.grade_changed"))
     assert change.details["reason"] == "Baseline ternyata dari data 2019."
-    assert change.details["old_score"] == 100.0 and change.details["score"] == 83.75
+    assert change.details["old_score"] == 100.0 and change.details["score"] == 85.75
+    assert "below_minimum" not in change.details
+
+
+def test_a_criterion_below_its_minimum_caps_the_predicate_on_the_page_and_in_the_review(
+        plan_people, grade_form, the_plan, submitted_plan, start_review, logged_in):
+    plan = submitted_plan()
+    grader = start_review("fasil", plan)
+    response = grade_form(plan.id, grader, the_plan().state_version, CAPPED, decision="approve")
+    assert response.status_code == 302
+    # 95 is Sangat Memuaskan by score; Kurang on data protection caps it at Kurang Memuaskan.
+    assert (the_plan().score, the_plan().predicate) == (95.0, "Kurang Memuaskan")
+    approve = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "plan.approve"))
+    assert approve.details["below_minimum"] == ["pelindungan-data"]
+    assert approve.details["predicate_by_score"] == "Sangat Memuaskan"
+    for client, url in ((grader, f"/grading/plans/{plan.id}"), (logged_in("peserta"),
+                                                                 "/learn/k/plan")):
+        page = client.get(url).get_data(as_text=True)
+        review = page.index('class="card review"')
+        warning = page[page.index('class="flash flash-warning">', review):]
+        warning = warning[:warning.index("</p>")]
+        assert "Pelindungan data pribadi" in warning and "Kurang Memuaskan" in warning, url
+    # Raising the level lifts the cap: the grade change is scored like any other.
+    grade_form(plan.id, grader, the_plan().state_version, BEST, reason="Kesepakatan data ada.")
+    assert (the_plan().score, the_plan().predicate) == (100.0, "Sangat Memuaskan")
+
+
+def test_the_grading_form_shows_each_minimum_and_the_cap(plan_people, submitted_plan,
+                                                         start_review):
+    plan = submitted_plan()
+    page = start_review("fasil", plan).get(f"/grading/plans/{plan.id}").get_data(as_text=True)
+    assert page.count("Cukup)</small></legend>") == len(BEST)  # "(bobot 15 · minimal Cukup)"
+    assert "Kurang Memuaskan" in page[page.index('class="card rubric-form"'):]
 
 
 def test_approve_needs_every_criterion(plan_people, grade_form, the_plan, submitted_plan,
