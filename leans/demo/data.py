@@ -16,7 +16,12 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from leans.assessments.quizzes.models import QuizAttempt
-from leans.assessments.quizzes.scoring import draw, score_attempt
+from leans.assessments.quizzes.scoring import (
+    draw,
+    objective_scores,
+    score_attempt,
+    times_seen,
+)
 from leans.auth.services import create_user
 from leans.certificates.issuing import candidates, issue_batch
 from leans.content import get_catalogue
@@ -230,12 +235,14 @@ FAILED_FIRST = {("budi", 2), ("rina", 1), ("kholis", 3), ("suparno", 2), ("wahyu
 
 
 def _answers(questions: list[dict], rng: random.Random, skill: float) -> dict[str, list[int]]:
-    """Answers a participant of this skill might give: each question right with that chance."""
+    """Answers a participant of this skill might give: each question right with that chance,
+    a little more or less on some objectives (some are easier to learn than others)."""
     answers = {}
     for position, question in enumerate(questions):
         right = [i for i, o in enumerate(question["options"]) if o["correct"]]
         wrong = [i for i, o in enumerate(question["options"]) if not o["correct"]]
-        if rng.random() < skill:
+        ease = [_ease(objective_id) for objective_id in question.get("objectives", ())]
+        if rng.random() < skill + (sum(ease) / len(ease) if ease else 0.0):
             answers[str(position)] = right
         elif question["type"] == "multiple":
             answers[str(position)] = sorted({right[0], rng.choice(wrong)})
@@ -244,18 +251,31 @@ def _answers(questions: list[dict], rng: random.Random, skill: float) -> dict[st
     return answers
 
 
+def _ease(objective_id: str) -> float:
+    """How much easier (or harder) an objective is than the rest: a fixed share from -0.1 to
+    +0.1 per objective id, so the gain differs between objectives but never vanishes."""
+    return random.Random(f"ease/{objective_id}").uniform(-0.1, 0.1)  # noqa: S311
+
+
 def _attempt(enrolment: Enrolment, module: Module, kind: str, number: int,
-             at: dt.datetime, pass_wanted: bool | None) -> QuizAttempt:
-    """A submitted attempt with realistic answers; retried draws until the outcome fits."""
+             at: dt.datetime, pass_wanted: bool | None, earlier: tuple[QuizAttempt, ...] = ()
+             ) -> QuizAttempt:
+    """A submitted attempt with realistic answers, drawn as the pages draw it (the kind's
+    pool, least-seen items first after ``earlier`` attempts); retried draws until the
+    outcome fits: passed or not as wanted, and a pass reaches half of every objective (so
+    each objective shows its gain, even on a handful of participants)."""
     quiz = module.quiz
     rng = random.Random(f"{enrolment.user.username}/{module.slug}/{kind}/{number}")  # noqa: S311
     skill = {"pre": 0.45, "post": 0.85 if pass_wanted else 0.45}[kind]
+    seen = times_seen(a.questions for a in earlier)
     for _ in range(50):
         seed = rng.randrange(2**40)
-        questions = draw(quiz, seed)
+        questions = draw(quiz, kind, seed, seen)
         answers = _answers(questions, rng, skill)
-        percent, _points = score_attempt(questions, answers)
-        if pass_wanted is None or (percent >= quiz.pass_mark) == pass_wanted:
+        percent, points = score_attempt(questions, answers)
+        if pass_wanted is None or ((percent >= quiz.pass_mark) == pass_wanted and (
+                not pass_wanted or all(score.percent >= 50
+                                       for score in objective_scores(questions, points)))):
             break
     return QuizAttempt(
         enrolment_id=enrolment.id, module_slug=module.slug, kind=kind, number=number,
@@ -292,11 +312,13 @@ def _record_tests(cohort: Cohort, users: list[User]) -> None:
             if not finished or waiting or (enrolment.id, module.slug, "post") in existing:
                 continue
             at = max(times) + dt.timedelta(hours=2)
-            number = 1
+            earlier: tuple[QuizAttempt, ...] = ()
             if (user.username, module.order) in FAILED_FIRST:
-                db.session.add(_attempt(enrolment, module, "post", 1, at, False))
-                number, at = 2, at + dt.timedelta(days=1)
-            db.session.add(_attempt(enrolment, module, "post", number, at, True))
+                earlier = (_attempt(enrolment, module, "post", 1, at, False),)
+                db.session.add(earlier[0])
+                at = at + dt.timedelta(days=1)
+            db.session.add(_attempt(enrolment, module, "post", len(earlier) + 1, at, True,
+                                    earlier))
 
 
 #: Eligible participants who already received their certificate in the demo.

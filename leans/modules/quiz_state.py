@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from leans.assessments.quizzes.attempts import QuizState, attempts_of
+from leans.assessments.quizzes.scoring import ObjectiveScore, Snapshot, objective_scores
 from leans.content.model import Module
 from leans.core.permissions import can_change
 from leans.modules.place import Place
@@ -17,3 +20,15 @@ def quiz_state(place: Place, module: Module, progress: ModuleProgress) -> QuizSt
                      started_reading=progress.lessons_done > 0,
                      locked=progress.status is ProgressStatus.LOCKED,
                      closed=place.cohort is not None and not can_change(place.cohort))
+
+
+def objective_rows(module: Module, questions: Sequence[Snapshot], points: Sequence[float]
+                   ) -> list[tuple[str, ObjectiveScore]]:
+    """An attempt's score per objective with each objective's text, in the module's order;
+    an objective no longer in the module comes last, named by its id. Empty for attempts
+    stored without objectives."""
+    order = {objective.id: index for index, objective in enumerate(module.objectives)}
+    scores = sorted(objective_scores(questions, points),
+                    key=lambda score: order.get(score.objective_id, len(order)))
+    return [(objective.text if (objective := module.objective(s.objective_id))
+             else s.objective_id, s) for s in scores]

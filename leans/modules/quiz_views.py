@@ -22,7 +22,7 @@ from leans.core.forms import EmptyForm
 from leans.core.models import utcnow
 from leans.core.permissions import can_answer_attempt, can_change, can_read_attempt
 from leans.modules.place import Place, cohort_place
-from leans.modules.quiz_state import quiz_state
+from leans.modules.quiz_state import objective_rows, quiz_state
 
 bp = Blueprint("quizzes", __name__, url_prefix="/learn/<cohort_slug>/<module_slug>/test")
 
@@ -123,6 +123,9 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
                                attempt=attempt, given={}, missing=[])
     _percent, points = score_attempt(attempt.questions, attempt.answers or {})
     pre = state.pre_attempt if attempt.kind == "post" and place.enrolment else None
+    # The participant sees keys and explanations only when the rule allows; staff always.
+    reveal = not owner or state.answers_shown(attempt.kind)
     return render_template("modules/quiz_result.html", place=place, module=module,
-                           attempt=attempt, points=points, state=state, pre=pre,
-                           owner=owner)
+                           attempt=attempt, points=points if reveal else None, state=state,
+                           pre=pre, owner=owner, reveal=reveal,
+                           objectives=objective_rows(module, attempt.questions, points))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from leans.assessments.quizzes.analytics import ItemStat, ParticipantScores
+from leans.assessments.quizzes.analytics import ItemStat, ObjectiveGain, ParticipantScores
+from leans.content.model import Module
 from leans.content.quiz import QuizKind
 from leans.core.labels import label_id
 from leans.core.models import User
@@ -30,3 +31,16 @@ def items_table(items: Mapping[QuizKind, Sequence[ItemStat]]) -> Table:
     cells = [[label_id(kind), i.question_id, i.text, i.asked, i.missed,
               round(i.share_missed * 100)] for kind in QuizKind for i in items[kind]]
     return Table("Analisis soal", header, cells)
+
+
+def objectives_table(module: Module, gains: Sequence[ObjectiveGain]) -> Table:
+    """One row per objective: mean pre-test and counting post-test score on its items, the
+    gain, and how many participants each figure is over."""
+    header = ["ID tujuan", "Tujuan", "Pre-test", "Post-test", "Gain", "Peserta pre-test",
+              "Peserta post-test", "Peserta keduanya"]
+    cells = []
+    for g in gains:
+        objective = module.objective(g.objective_id)
+        cells.append([g.objective_id, objective.text if objective else "", g.pre_average,
+                      g.post_average, g.gain, g.pre_count, g.post_count, g.paired_count])
+    return Table("Per tujuan", header, cells)

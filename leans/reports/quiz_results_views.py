@@ -1,4 +1,5 @@
-"""Facilitators' test report: pre/post averages, gain, pass rate, item analysis, exports."""
+"""Facilitators' test report: pre/post averages, gain, pass rate, gain per objective, item
+analysis, exports."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from sqlalchemy import select
 from leans.assessments.quizzes.analytics import (
     counting_attempts,
     item_analysis,
+    objective_gains,
     participant_scores,
     summarize,
 )
@@ -20,7 +22,7 @@ from leans.core.models import Cohort, Enrolment, User
 from leans.core.permissions import get_managed_cohort_or_404
 from leans.core.spreadsheets import download
 from leans.modules.training import training_modules
-from leans.reports.quiz_results import items_table, results_table
+from leans.reports.quiz_results import items_table, objectives_table, results_table
 
 bp = Blueprint("quiz_report", __name__, url_prefix="/cohorts/<cohort_slug>/tests")
 
@@ -61,9 +63,12 @@ def _module_report(cohort: Cohort, module_slug: str):
         .where(Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))).all())
     rows = sorted(((people[e], scores.get(e)) for e in people),
                   key=lambda pair: pair[0].full_name.lower())
-    items = {kind: item_analysis(counting_attempts(attempts, kind, module.quiz.score_policy))
-             for kind in QuizKind}
-    return module, summarize(scores.values()), rows, items
+    counting = {kind: counting_attempts(attempts, kind, module.quiz.score_policy)
+                for kind in QuizKind}
+    items = {kind: item_analysis(counting[kind]) for kind in QuizKind}
+    objectives = objective_gains(counting[QuizKind.PRE], counting[QuizKind.POST],
+                                 [objective.id for objective in module.objectives])
+    return module, summarize(scores.values()), rows, items, objectives
 
 
 @bp.route("/<module_slug>")
@@ -71,16 +76,22 @@ def _module_report(cohort: Cohort, module_slug: str):
 def module(cohort_slug: str, module_slug: str):
     """A module's test results per participant and its item analysis."""
     cohort = get_managed_cohort_or_404(cohort_slug, current_user)
-    module, summary, rows, items = _module_report(cohort, module_slug)
+    module, summary, rows, items, objectives = _module_report(cohort, module_slug)
     return render_template("modules/quiz_module_report.html", cohort=cohort, module=module,
-                           summary=summary, rows=rows, items=items)
+                           summary=summary, rows=rows, items=items, objectives=objectives)
 
 
-@bp.route("/<module_slug>/<any(results, items):table>.<any(csv, xlsx):fmt>")
+@bp.route("/<module_slug>/<any(results, items, objectives):table>.<any(csv, xlsx):fmt>")
 @login_required
 def export(cohort_slug: str, module_slug: str, table: str, fmt: str):
-    """Per-participant scores, or the item analysis, as CSV or XLSX (docs/exports.md)."""
+    """Per-participant scores, the item analysis, or the gain per objective, as CSV or
+    XLSX (docs/exports.md)."""
     cohort = get_managed_cohort_or_404(cohort_slug, current_user)
-    module, _summary, rows, items = _module_report(cohort, module_slug)
-    built = results_table(rows) if table == "results" else items_table(items)
+    module, _summary, rows, items, objectives = _module_report(cohort, module_slug)
+    if table == "results":
+        built = results_table(rows)
+    elif table == "items":
+        built = items_table(items)
+    else:
+        built = objectives_table(module, objectives)
     return download(f"tes-{cohort.slug}-{module.slug}-{table}", fmt, built)

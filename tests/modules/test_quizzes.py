@@ -1,6 +1,7 @@
 """Pre-test and post-test through the real pages: availability, integrity, completion.
 
-The app has one module, "satu", whose completion needs the post-test (``quiz_app``)."""
+The app has one module, "satu", whose completion needs the post-test (``quiz_app``: BANK's
+five items in each pool)."""
 
 from __future__ import annotations
 
@@ -32,7 +33,7 @@ def test_pre_test_is_offered_first_and_never_blocks_reading(quiz_people, quiz_pa
     result = quiz_pages.submit(client, url, HALF_RIGHT)
     assert result.status_code == 302
     page = client.get(url).get_data(as_text=True)
-    assert "50%" in page and "Karena satu." in page  # feedback with explanations
+    assert "50%" in page and "Karena satu." not in page  # the score, never the answers
     assert "Kerjakan pre-test" not in client.get("/learn/k/satu/").get_data(as_text=True)
     assert post_form(client, "/learn/k/satu/test/pre/start", {},
                      token_page="/learn/k/satu/test/pre").status_code == 302
@@ -108,7 +109,8 @@ def test_a_replayed_submission_is_refused_and_not_double_counted(quiz_people, qu
 
 
 def test_an_expired_attempt_is_refused(quiz_app, quiz_people, quiz_pages, monkeypatch, csrf_token):
-    write_bank(quiz_app[1], draw=5, shuffle="false", attempts=2, extra="time_limit_minutes: 5")
+    write_bank(quiz_app[1], draw=5, shuffle="false", attempts=2,
+                        extra="time_limit_minutes: 5")
     client = quiz_pages.client_for("peserta")
     quiz_pages.read_all(client)
     url = quiz_pages.start(client, "post")
@@ -134,7 +136,8 @@ def test_the_draw_is_stored_and_an_open_attempt_is_resumed(quiz_app, quiz_people
     from leans.content.quiz import load_quiz
     attempt = db.session.scalar(select(QuizAttempt))
     bank, _ = load_quiz(quiz_app[1] / "quiz.yaml")
-    assert draw(bank, attempt.seed) == attempt.questions  # reproducible from the seed
+    assert draw(bank, "post", attempt.seed) == attempt.questions  # reproducible from the seed
+    assert all(q["id"].endswith("-post") for q in attempt.questions)  # the post pool only
 
 
 def test_others_cannot_see_my_attempt(quiz_people, quiz_pages, csrf_token):
@@ -237,7 +240,8 @@ def test_a_complete_submission_needs_no_confirmation(quiz_people, quiz_pages):
 
 def test_an_expired_empty_submission_is_closed_as_before(quiz_app, quiz_people, quiz_pages,
                                                           monkeypatch):
-    write_bank(quiz_app[1], draw=5, shuffle="false", attempts=2, extra="time_limit_minutes: 5")
+    write_bank(quiz_app[1], draw=5, shuffle="false", attempts=2,
+                        extra="time_limit_minutes: 5")
     client = quiz_pages.client_for("peserta")
     quiz_pages.read_all(client)
     url = quiz_pages.start(client, "post")
@@ -261,9 +265,11 @@ def test_each_question_says_its_number_inside_its_card(quiz_people, quiz_pages):
 
 def test_true_false_feedback_is_unambiguous(quiz_people, quiz_pages):
     client = quiz_pages.client_for("peserta")
-    url = quiz_pages.start(client, "pre")
+    quiz_pages.read_all(client)
+    quiz_pages.submit(client, quiz_pages.start(client, "post"), HALF_RIGHT)
+    url = quiz_pages.start(client, "post")
     quiz_pages.submit(client, url, HALF_RIGHT)  # true/false (question 4) answered "Benar": wrong
-    page = client.get(url).get_data(as_text=True)
+    page = client.get(url).get_data(as_text=True)  # both attempts used: the answers are shown
     card = re.search(r"<h3>4\. Pernyataan ini salah\.</h3>(.*?)</section>", page, re.S).group(1)
     assert "Jawaban Anda kurang tepat" in card
     assert "Pernyataan benar" in _text(card) and "Pernyataan salah" in _text(card)

@@ -33,6 +33,7 @@ EXPORTS = {
     "/cohorts/<slug>/progress.csv": "/cohorts/k/progress.csv",
     "/cohorts/<slug>/tests/<module>/results.csv": f"/cohorts/k/tests/{MODULE}/results.csv",
     "/cohorts/<slug>/tests/<module>/items.csv": f"/cohorts/k/tests/{MODULE}/items.csv",
+    "/cohorts/<slug>/tests/<module>/objectives.csv": f"/cohorts/k/tests/{MODULE}/objectives.csv",
     "/grading/tracker.csv": "/grading/tracker.csv",
     **{f"/admin/reports/{table}.csv": f"/admin/reports/{table}.csv" for table in BKPP_TABLES},
 }

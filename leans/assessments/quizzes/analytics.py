@@ -6,7 +6,11 @@ Definitions (shown on the report page too):
 - normalized gain (Hake): (mean post - mean pre) / (100 - mean pre) over the same participants;
 - pass rate: participants whose counting post-test passed / participants with a post-test;
 - item analysis: per question, the share of participants who were asked it and did not earn
-  full points, in the pre-tests and in the counting post-tests.
+  full points, in the pre-tests and in the counting post-tests;
+- per objective: a participant's score on an objective is the points earned on the drawn items
+  assessing it, as a percentage of those items (the objectives stored with the attempt); pre
+  and post are the means of those scores over the pre-tests and counting post-tests that asked
+  the objective, gain the mean of (post - pre) over participants with both.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 from statistics import mean
 
 from leans.assessments.quizzes.attempts import effective_attempt
-from leans.assessments.quizzes.scoring import score_attempt
+from leans.assessments.quizzes.scoring import objective_scores, score_attempt
 
 
 @dataclass(frozen=True)
@@ -121,3 +125,44 @@ def counting_attempts(attempts: Sequence, kind: str, policy: str) -> list:
     for attempt in submitted:
         by_enrolment[attempt.enrolment_id].append(attempt)
     return [effective_attempt(items, policy) for items in by_enrolment.values()]
+
+
+@dataclass(frozen=True)
+class ObjectiveGain:
+    """One objective across a cohort: mean scores on its items before and after."""
+
+    objective_id: str
+    pre_count: int
+    post_count: int
+    pre_average: float | None
+    post_average: float | None
+    paired_count: int
+    gain: float | None
+
+
+def objective_percents(attempt) -> dict[str, float]:
+    """An attempt's score per objective (percent of its items' points), from the objectives
+    stored with the drawn questions; empty for attempts stored without them."""
+    _percent, points = score_attempt(attempt.questions, attempt.answers or {})
+    return {s.objective_id: s.percent for s in objective_scores(attempt.questions, points)}
+
+
+def objective_gains(pre: Iterable, post: Iterable, order: Sequence[str] = ()
+                    ) -> list[ObjectiveGain]:
+    """Per objective: mean pre-test and counting post-test score on its items, and the gain
+    (mean of post - pre over participants with both). ``pre``/``post``: one attempt per
+    participant (``counting_attempts``); objectives in ``order`` first (the module's), then
+    any other the attempts hold."""
+    before = {a.enrolment_id: objective_percents(a) for a in pre}
+    after = {a.enrolment_id: objective_percents(a) for a in post}
+    found = [oid for scores in (*before.values(), *after.values()) for oid in scores]
+    gains = []
+    for oid in dict.fromkeys([*order, *found]):
+        pres = {e: scores[oid] for e, scores in before.items() if oid in scores}
+        posts = {e: scores[oid] for e, scores in after.items() if oid in scores}
+        if not pres and not posts:
+            continue
+        paired = [posts[e] - pres[e] for e in pres if e in posts]
+        gains.append(ObjectiveGain(oid, len(pres), len(posts), _average(pres.values()),
+                                   _average(posts.values()), len(paired), _average(paired)))
+    return gains

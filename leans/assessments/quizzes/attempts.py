@@ -14,8 +14,9 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from leans.assessments.quizzes.models import QuizAttempt
-from leans.assessments.quizzes.scoring import draw, score_attempt
+from leans.assessments.quizzes.scoring import draw, score_attempt, times_seen
 from leans.content.model import Module
+from leans.content.quiz import QuizKind
 from leans.core.extensions import db
 from leans.core.models import Enrolment
 
@@ -91,10 +92,26 @@ class QuizState:
 
     @property
     def post_available(self) -> bool:
-        """After the lessons, while attempts remain (open attempts are resumed)."""
+        """After the lessons, until passed and while attempts remain (open attempts are
+        resumed). Once passed, the keys are shown: no further attempt."""
         if self.module.quiz_for("post") is None or self.locked or self.closed:
             return False
-        return self.lessons_done and (self.attempts_left > 0 or self.open_attempt("post"))
+        return self.lessons_done and bool(
+            self.open_attempt("post") or (self.attempts_left > 0 and not self.post_passed))
+
+    def answers_shown(self, kind: str) -> bool:
+        """Whether the participant may see the keys and explanations of their ``kind``
+        attempts (:func:`answers_revealed`)."""
+        return answers_revealed(kind, self.post_passed, self.attempts_left)
+
+
+def answers_revealed(kind: str, post_passed: bool, attempts_left: int) -> bool:
+    """Whether a participant may see the keys, their per-item right/wrong and the
+    explanations of their attempts: never after a pre-test (it measures the starting point,
+    its items stay unknown); after the post-test only once it is passed or its attempts are
+    used up (before that, a retake would be answered from the keys). Otherwise the score and
+    the score per objective only."""
+    return kind == QuizKind.POST and (post_passed or attempts_left <= 0)
 
 
 def effective_attempt(submitted: Sequence, policy: str):
@@ -125,7 +142,8 @@ def attempts_of(enrolment_ids: Iterable[int], module_slug: str | None = None
 
 def start_attempt(state: QuizState, enrolment: Enrolment, kind: str,
                   now: dt.datetime) -> QuizAttempt:
-    """Resume the open attempt of this kind or draw a new one."""
+    """Resume the open attempt of this kind or draw a new one from the kind's pool, the
+    items this participant has seen least in earlier attempts first."""
     current = state.open_attempt(kind)
     if current is not None:
         if current.expires_at and now > current.expires_at + dt.timedelta(seconds=GRACE_SECONDS):
@@ -137,10 +155,12 @@ def start_attempt(state: QuizState, enrolment: Enrolment, kind: str,
         raise QuizError(_("This test is not available to you now."))
     quiz = state.module.quiz_for(kind)
     seed = secrets.randbits(62)
+    earlier = state.of_kind(kind)
     attempt = QuizAttempt(
         enrolment_id=enrolment.id, module_slug=state.module.slug, kind=kind,
-        number=len(state.of_kind(kind)) + 1, seed=seed, bank_version=quiz.version,
-        questions=draw(quiz, seed), pass_mark=quiz.pass_mark, started_at=now,
+        number=len(earlier) + 1, seed=seed, bank_version=quiz.version,
+        questions=draw(quiz, kind, seed, times_seen(a.questions for a in earlier)),
+        pass_mark=quiz.pass_mark, started_at=now,
         expires_at=now + dt.timedelta(minutes=quiz.time_limit_minutes)
         if quiz.time_limit_minutes else None)
     try:

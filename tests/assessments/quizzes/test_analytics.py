@@ -1,4 +1,5 @@
-"""Learning gain and item analysis on a small data set computed by hand."""
+"""Learning gain, item analysis and the gain per objective on small data sets computed by
+hand."""
 
 from __future__ import annotations
 
@@ -6,8 +7,10 @@ import datetime as dt
 from types import SimpleNamespace
 
 from leans.assessments.quizzes.analytics import (
+    ObjectiveGain,
     counting_attempts,
     item_analysis,
+    objective_gains,
     participant_scores,
     summarize,
 )
@@ -78,3 +81,39 @@ def test_best_and_last_policies_for_completion():
     worse_later = [*posts, attempt(1, "post", 3, 10, {}, passed=False, day=3)]
     assert post_test_passed_at(worse_later, "best") == T + dt.timedelta(days=2)
     assert post_test_passed_at(worse_later, "last") is None  # the last attempt failed
+
+
+def _item(qid: str, objectives: list[str]) -> dict:
+    return {**Q1, "id": qid, "objectives": objectives}  # key: the first option
+
+
+def _on(enrolment: int, kind: str, rights: tuple[bool, bool], objectives=True):
+    """An attempt of two items, one on ob-a and one on ob-b, right or wrong as given."""
+    questions = [_item(f"{kind}-a", ["ob-a"]), _item(f"{kind}-b", ["ob-b"])]
+    if not objectives:
+        questions = [{k: v for k, v in q.items() if k != "objectives"} for q in questions]
+    answers = {str(i): [0 if right else 1] for i, right in enumerate(rights)}
+    return SimpleNamespace(enrolment_id=enrolment, kind=kind, number=1, submitted_at=T,
+                           questions=questions, answers=answers, score=None, passed=None)
+
+
+def test_gain_per_objective_by_hand():
+    """ob-a: pre 100, 0, 0 (mean 33.33), post 100, 100 (100), gains 0 and +100 (50).
+    ob-b: pre 0, 100, 0 (33.33), post 100, 0 (50), gains +100 and -100 (0). Participant 4's
+    post-test was stored without objectives: left out."""
+    pre = [_on(1, "pre", (True, False)), _on(2, "pre", (False, True)),
+           _on(3, "pre", (False, False))]
+    post = [_on(1, "post", (True, True)), _on(2, "post", (True, False)),
+            _on(4, "post", (True, True), objectives=False)]
+    gains = objective_gains(pre, post, order=["ob-b", "ob-z"])
+    assert gains == [
+        ObjectiveGain("ob-b", pre_count=3, post_count=2, pre_average=33.33, post_average=50.0,
+                      paired_count=2, gain=0.0),
+        ObjectiveGain("ob-a", pre_count=3, post_count=2, pre_average=33.33, post_average=100.0,
+                      paired_count=2, gain=50.0),
+    ]  # the module's order first; ob-z asked by no test: no row
+
+
+def test_no_objectives_stored_no_gain_per_objective():
+    old = [_on(1, "pre", (True, False), objectives=False)]
+    assert objective_gains(old, [], order=["ob-a"]) == []
