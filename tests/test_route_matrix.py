@@ -54,6 +54,7 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("auth.change_password", "GET"):            (LOGIN, 200, 200, 200, 200, 200),
     ("auth.change_password", "POST"):           (LOGIN, 200, 200, 200, 200, 200),
     ("dashboard.index", "GET"):                 (LOGIN, 200, 200, 200, 200, 200),
+    ("content.glossary", "GET"):                (LOGIN, 200, 200, 200, 200, 200),
     ("notifications.index", "GET"):             (LOGIN, 200, 200, 200, 200, 200),
     ("notifications.read_all", "POST"):         (LOGIN, 302, 302, 302, 302, 302),
     ("notifications.settings", "GET"):          (LOGIN, 200, 200, 200, 200, 200),
@@ -79,6 +80,13 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("plans.autosave", "POST"):                 (LOGIN, 409, 404, 404, 404, 404),
     ("plans.add_update", "POST"):               (LOGIN, 400, 404, 404, 404, 404),
     ("plans.version", "GET"):                   (LOGIN, 200, 404, 404, 404, 404),
+    # Tasks: participant A answers their own (the bare POST lacks the form's draft
+    # version); cohort A's staff read every sent answer and comment on it (the admin's POSTs
+    # closed cohort A before this one: sent back to the page, nothing written).
+    ("tasks.answer", "POST"):                   (LOGIN, 400, 404, 404, 404, 404),
+    ("tasks.cohort_tasks", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
+    ("tasks.task_answers", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
+    ("tasks.comment", "POST"):                  (LOGIN, 403, 404, 404, 400, 302),
     # Content preview: staff only.
     ("modules.preview_index", "GET"):           (LOGIN, 403, 403, 200, 200, 200),
     ("modules.preview_module", "GET"):          (LOGIN, 403, 403, 200, 200, 200),
@@ -219,10 +227,12 @@ def test_logout_ends_the_session_for_every_role(app, world, auth_for):
      (403, 404)),
     ("classmate", "/cohorts/angkatan-a/participants/{user_id}", (403, 404)),
     ("classmate", "/grading/plans/{plan_id}", (403, 404)),
+    ("classmate", "/cohorts/angkatan-a/tasks", (403, 404)),
     # Cohort A's facilitator, on cohort B's plan and participant.
     ("facilitator", "/grading/plans/{other_plan_id}", (404,)),
     ("facilitator", "/grading/plans/{other_plan_id}/versions/1", (404,)),
     ("facilitator", "/cohorts/angkatan-a/participants/{other_user_id}", (404,)),
+    ("facilitator", "/cohorts/angkatan-b/tasks", (404,)),
 ])
 def test_someone_else_s_objects_are_refused(world, logged_in, who, url, refusals):
     client = logged_in(who)

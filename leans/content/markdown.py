@@ -181,8 +181,11 @@ def render(text: str, resolve: LinkResolver | None = None) -> RenderedDoc:
             url = resolve(target, attribute == "src")
             token.attrSet(attribute, url if url is not None else "#")
     html = sanitize(_PARSER.renderer.render(tokens, _PARSER.options, env))
-    # Wide tables scroll on a phone; the region is focusable so keyboards can scroll it too.
-    html = html.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" '
-                                   'aria-label="Tabel"><table>').replace("</table>",
-                                                                          "</table></div>")
+    # Wide tables scroll on a phone; the region is focusable so keyboards can scroll it too,
+    # and numbered, since two landmarks of one page may not share a name.
+    first, *tables = html.split("<table>")
+    html = first + "".join(
+        f'<div class="table-scroll" tabindex="0" role="region" aria-label="Tabel {number}">'
+        f"<table>{rest}" for number, rest in enumerate(tables, 1)).replace("</table>",
+                                                                           "</table></div>")
     return RenderedDoc(html=html, toc=table_of_contents(tokens))

@@ -45,7 +45,8 @@ LABELS: dict[str, dict[str, LazyString]] = {
     "NotificationKind": {
         "revision_requested": _l("Plan sent back for revision"),
         "plan_approved": _l("Plan approved"), "certificate_issued": _l("Certificate issued"),
-        "test_opened": _l("Post-test open"), "plan_submitted": _l("Plan submitted for review"),
+        "test_opened": _l("Post-test open"), "task_commented": _l("Comment on your task"),
+        "plan_submitted": _l("Plan submitted for review"),
         "plan_resubmitted": _l("Revised plan resubmitted"),
         "review_overdue": _l("Review overdue"), "participant_stuck": _l("Participant stuck"),
         "job_finished": _l("Background job finished"),

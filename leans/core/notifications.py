@@ -55,6 +55,7 @@ class NotificationKind(Labelled):
     PLAN_APPROVED = "plan_approved"
     CERTIFICATE_ISSUED = "certificate_issued"
     TEST_OPENED = "test_opened"
+    TASK_COMMENTED = "task_commented"
     # facilitators
     PLAN_SUBMITTED = "plan_submitted"
     PLAN_RESUBMITTED = "plan_resubmitted"
@@ -68,7 +69,8 @@ class NotificationKind(Labelled):
 #: The kinds each role can receive: the settings page offers these.
 KINDS_BY_ROLE: dict[Role, tuple[NotificationKind, ...]] = {
     Role.PARTICIPANT: (NotificationKind.REVISION_REQUESTED, NotificationKind.PLAN_APPROVED,
-                       NotificationKind.CERTIFICATE_ISSUED, NotificationKind.TEST_OPENED),
+                       NotificationKind.CERTIFICATE_ISSUED, NotificationKind.TEST_OPENED,
+                       NotificationKind.TASK_COMMENTED),
     Role.FACILITATOR: (NotificationKind.PLAN_SUBMITTED, NotificationKind.PLAN_RESUBMITTED,
                        NotificationKind.REVIEW_OVERDUE, NotificationKind.PARTICIPANT_STUCK),
     Role.ADMIN: (NotificationKind.JOB_FINISHED, NotificationKind.JOB_FAILED),
@@ -86,6 +88,8 @@ MESSAGES = {
         "Your certificate for %(cohort)s has been issued: you can download it."),
     NotificationKind.TEST_OPENED: _l(
         "The post-test of %(subject)s is open: you have read every lesson."),
+    NotificationKind.TASK_COMMENTED: _l(
+        "A facilitator commented on your answer to the task %(subject)s (%(cohort)s)."),
     NotificationKind.PLAN_SUBMITTED: _l(
         "%(subject)s submitted an action plan for review (%(cohort)s)."),
     NotificationKind.PLAN_RESUBMITTED: _l(

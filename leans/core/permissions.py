@@ -37,6 +37,13 @@ class Attempt(EnrolmentRecord, Protocol):
     def is_open(self) -> bool: ...
 
 
+class Answer(EnrolmentRecord, Protocol):
+    """An answer to a lesson's task: sent, or still a draft (``submitted`` False)."""
+
+    @property
+    def submitted(self) -> bool: ...
+
+
 def role_required(*roles: Role) -> Callable:
     """Require a logged-in user holding at least one of ``roles`` (403 otherwise)."""
 
@@ -140,6 +147,28 @@ def can_answer_attempt(user: User, attempt: Attempt) -> bool:
     return owns(user, attempt)
 
 
+def can_answer_task(user: User, enrolment: Enrolment) -> bool:
+    """Only the participant answers the tasks of their own training, and only while its
+    cohort is open (staff read answers, never write them)."""
+    return (user.is_authenticated and enrolment.user_id == user.id
+            and enrolment.unenrolled_at is None and can_change(enrolment.cohort))
+
+
+def can_read_task_answer(user: User, answer: Answer) -> bool:
+    """The participant's own answer, drafts included; facilitators of the cohort and admins
+    once it is sent (drafts stay private)."""
+    if owns(user, answer):
+        return True
+    return answer.submitted and can_manage_cohort(user, answer.enrolment.cohort)
+
+
+def can_comment_on_task(user: User, answer: Answer) -> bool:
+    """Facilitators of the cohort and admins, on a sent answer, while the cohort is open;
+    never on one's own answer."""
+    return (can_read_task_answer(user, answer) and not owns(user, answer)
+            and can_change(answer.enrolment.cohort))
+
+
 def can_download_certificate(user: User, certificate: EnrolmentRecord) -> bool:
     """The holder and BKPP administrators."""
     return owns(user, certificate) or can_administer(user)
@@ -181,5 +210,6 @@ def init_app(app: Flask) -> None:
     predicates = (can_view_cohort, can_manage_cohort, can_administer, is_participant,
                   is_facilitator, is_staff,
                   can_change, can_grade, can_read_attempt, can_answer_attempt,
+                  can_answer_task, can_read_task_answer, can_comment_on_task,
                   can_download_certificate)
     app.jinja_env.globals.update({predicate.__name__: predicate for predicate in predicates})

@@ -22,6 +22,8 @@ from leans.assessments.quizzes.scoring import (
     score_attempt,
     times_seen,
 )
+from leans.assessments.tasks.answers import add_comment
+from leans.assessments.tasks.models import TaskAnswer
 from leans.auth.services import create_user
 from leans.certificates.issuing import candidates, issue_batch
 from leans.content import get_catalogue
@@ -200,18 +202,31 @@ def _link(cohort: Cohort, users: list[User]) -> None:
 #: has read everything and waits for his plan's grading; Ratna's draft is complete but not
 #: submitted.
 PROGRESS: dict[str, tuple[int, int, float]] = {
-    "fauzi": (24, 1, 1.8), "siti": (20, 1, 2.0), "budi": (16, 2, 2.5), "endang": (12, 3, 3.0),
-    "rina": (8, 1, 1.5), "arif": (4, 6, 2.0), "lilik": (19, 2, 2.2), "agus": (22, 1, 2.0),
-    "dwi": (0, 0, 0), "yusuf": (2, 2, 1.0), "fitri": (11, 4, 3.0), "sugeng": (28, 2, 1.7),
-    "kholis": (28, 3, 1.7), "wahyu": (28, 1, 1.6), "sutrisno": (6, 5, 5.0),
-    "wahyuni": (3, 7, 4.0), "mulyono": (0, 0, 0), "umi": (9, 3, 3.5), "suparno": (13, 2, 3.0),
-    "tutik": (1, 10, 1.0), "hartono": (28, 1, 1.4), "ratna": (24, 2, 1.8),
+    "fauzi": (32, 1, 1.36), "siti": (27, 1, 1.51), "budi": (22, 2, 1.89), "endang": (15, 3, 2.27),
+    "rina": (10, 1, 1.14), "arif": (5, 6, 1.51), "lilik": (26, 2, 1.66), "agus": (29, 1, 1.51),
+    "dwi": (0, 0, 0), "yusuf": (2, 2, 0.76), "fitri": (13, 4, 2.27), "sugeng": (37, 2, 1.29),
+    "kholis": (37, 3, 1.29), "wahyu": (37, 1, 1.21), "sutrisno": (7, 5, 3.78),
+    "wahyuni": (3, 7, 3.03), "mulyono": (0, 0, 0), "umi": (11, 3, 2.65), "suparno": (16, 2, 2.27),
+    "tutik": (1, 10, 0.76), "hartono": (37, 1, 1.06), "ratna": (32, 2, 1.36),
 }
+
+
+#: What demo participants sent for some tasks; the others get a short generic answer.
+TASK_ANSWERS = {
+    "peta-pemangku": "Pemangku kepentingan utama di Nganti: Pemerintah Desa (lahan kas desa), "
+                     "BUMDes (pemasaran), Puskesmas Ngraho (gizi), kelompok tani muda, dan "
+                     "pengepul lele. Yang belum terlibat: koperasi wanita dan karang taruna.",
+    "pilah-masalah": "Teknis: jadwal pembagian bibit. Adaptif: warga desil 1 tidak percaya "
+                     "program akan berlanjut setelah tahun pertama.",
+}
+DEFAULT_TASK_ANSWER = ("Jawaban saya (contoh data demo): saya sudah mencobanya di unit kerja "
+                       "dan mencatat hasilnya untuk rencana aksi.")
 
 
 def _record_progress(cohort: Cohort, users: list[User]) -> None:
     """Lesson completions at fixed times, so that a second run changes nothing."""
-    sequence = [(m.slug, lesson.slug) for m in training_modules(cohort, get_catalogue())
+    catalogue = get_catalogue()
+    sequence = [(m.slug, lesson.slug) for m in training_modules(cohort, catalogue)
                 for lesson in m.lessons]
     enrolments = {e.user_id: e for e in cohort.enrolments}
     start = dt.datetime(2026, 10, 5, 2, tzinfo=dt.UTC)
@@ -228,6 +243,47 @@ def _record_progress(cohort: Cohort, users: list[User]) -> None:
             at = start + dt.timedelta(days=first_day + index * pace, hours=(user.id % 7))
             db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
                                             lesson_slug=lesson_slug, completed_at=at))
+            _answer_tasks(enrolment, catalogue.module(module_slug), lesson_slug, at)
+
+
+def _answer_tasks(enrolment: Enrolment, module: Module, lesson_slug: str,
+                  at: dt.datetime) -> None:
+    """The lesson's answerable tasks, sent when the lesson was done."""
+    lesson = module.lesson(lesson_slug)
+    for task in lesson.tasks if lesson else ():
+        text = TASK_ANSWERS.get(task.id, DEFAULT_TASK_ANSWER)
+        db.session.add(TaskAnswer(enrolment_id=enrolment.id, module_slug=module.slug,
+                                  task_id=task.id, draft=text, draft_version=1,
+                                  draft_saved_at=at, submitted_text=text, submitted_at=at,
+                                  first_submitted_at=at, created_at=at))
+
+
+#: (participant, module slug, task id, facilitator, comment): feedback already given.
+TASK_COMMENTS = [
+    ("siti", "kepemimpinan-kolaboratif", "pilah-masalah", "retno",
+     "Pemilahannya tepat. Untuk masalah adaptif, siapa yang perlu Anda ajak bicara lebih dulu: "
+     "kepala desa atau kelompok penerima?"),
+]
+
+
+def _comment_on_tasks(cohort: Cohort) -> None:
+    """The facilitators' comments of TASK_COMMENTS (once)."""
+    catalogue = get_catalogue()
+    for username, module_slug, task_id, author_name, text in TASK_COMMENTS:
+        answer = db.session.scalar(
+            select(TaskAnswer).join(Enrolment, Enrolment.id == TaskAnswer.enrolment_id)
+            .join(User, User.id == Enrolment.user_id)
+            .where(User.username == username, Enrolment.cohort_id == cohort.id,
+                   TaskAnswer.module_slug == module_slug, TaskAnswer.task_id == task_id))
+        module = catalogue.module(module_slug)
+        found = [(lesson, task) for lesson, task in (module.tasks if module else ())
+                 if task.id == task_id]
+        if answer is None or answer.comments or not found:
+            continue
+        author = db.session.scalar(select(User).where(User.username == author_name))
+        lesson, task = found[0]
+        add_comment(answer, author, text, lesson, task,
+                    dt.datetime.combine(DEMO_TODAY, dt.time(1), tzinfo=dt.UTC))
 
 
 #: (username, module order) whose first post-test attempt failed; everyone else passes at once.
@@ -345,6 +401,7 @@ def load_demo() -> list[DemoPerson]:
     db.session.flush()
     _record_progress(cohort, users)
     db.session.flush()
+    _comment_on_tasks(cohort)
     _record_tests(cohort, users)
     db.session.commit()
     load_demo_plans(cohort, users)

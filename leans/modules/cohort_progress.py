@@ -105,7 +105,7 @@ def cohort_report(cohort: Cohort, catalogue: Catalogue,
     for enrolment, user in pairs:
         mine = facts.get(enrolment.id, {})
         key = tuple(sorted((slug, frozenset(f.lessons), f.post_test_passed_at,
-                            f.plan_approved_at) for slug, f in mine.items()))
+                            f.plan_approved_at, frozenset(f.tasks)) for slug, f in mine.items()))
         progress = memo.get(key)
         if progress is None:
             progress = memo[key] = training_progress(modules, mine)

@@ -107,6 +107,9 @@ def _learning_step(p: ModuleProgress, pre_tests_taken: Collection[str],
     slug = p.next_lesson_slug()
     if slug:
         return NextStep(NextStepKind.CONTINUE_LESSON, module, module.lesson(slug))
+    task = next((m for m in p.missing if m.kind == "task"), None)
+    if task is not None:  # every lesson read, a task not yet sent: back to its lesson
+        return NextStep(NextStepKind.CONTINUE_LESSON, module, module.lesson(task.slug))
     if ("post_test" in module.completion and not p.post_test_passed
             and module.quiz_for(QuizKind.POST) is not None):
         return NextStep(NextStepKind.POST_TEST, module)

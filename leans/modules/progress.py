@@ -17,6 +17,8 @@ from leans.core.labels import Labelled
 
 #: lesson slug -> when it was marked done
 LessonFacts = Mapping[str, dt.datetime]
+#: task id -> when an answer to it was first sent
+TaskFacts = Mapping[str, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,8 @@ class ModuleFacts:
     post_test_passed_at: dt.datetime | None = None
     #: When the participant's action plan was approved, if it was.
     plan_approved_at: dt.datetime | None = None
+    #: The module's tasks with an answer sent.
+    tasks: TaskFacts = field(default_factory=dict)
 
 
 NO_FACTS = ModuleFacts()
@@ -44,11 +48,14 @@ class ProgressStatus(Labelled):
 class Missing:
     """One unmet completion rule, with what the template needs to explain and link it."""
 
-    #: ``prerequisite`` (module slug/title), ``lesson`` (lesson slug/title) or ``post_test``
-    #: (module slug/title).
+    #: ``prerequisite`` (module slug/title), ``lesson`` (lesson slug/title), ``task`` (its
+    #: lesson's slug, the task's title and id), ``post_test`` or ``action_plan`` (module
+    #: slug/title).
     kind: str
     slug: str
     title: str
+    #: ``task``: the task's id (its anchor on the lesson page is ``tugas-<id>``).
+    task: str | None = None
 
 
 @dataclass(frozen=True)
@@ -61,8 +68,10 @@ class ModuleProgress:
     unmet_prerequisites: tuple[Module, ...] = ()
     post_test_passed: bool = False
     plan_approved: bool = False
-    #: What the rules count: each lesson, plus the post-test and the action plan when they
-    #: are rules; and how many of those are done.
+    #: The ids of the module's tasks with an answer sent.
+    tasks_sent: frozenset[str] = frozenset()
+    #: What the rules count: each lesson, each task when ``tasks`` is a rule, plus the
+    #: post-test and the action plan when they are rules; and how many of those are done.
     steps_total: int = 0
     steps_done: int = 0
 
@@ -73,6 +82,9 @@ class ModuleProgress:
         if "lessons" in self.module.completion:
             missing += [Missing("lesson", lesson.slug, lesson.title)
                         for lesson in self.module.lessons if lesson.slug not in self.done]
+        if "tasks" in self.module.completion:
+            missing += [Missing("task", lesson.slug, task.title, task.id)
+                        for lesson, task in self.module.tasks if task.id not in self.tasks_sent]
         if "post_test" in self.module.completion and not self.post_test_passed:
             missing.append(Missing("post_test", self.module.slug, self.module.title))
         if "action_plan" in self.module.completion and not self.plan_approved:
@@ -123,13 +135,18 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
     plan_met = "action_plan" not in module.completion or approved
     if "action_plan" in module.completion and approved:
         times.append(facts.plan_approved_at)
-    complete = (not unmet_prerequisites and lessons_met and post_met and plan_met
+    task_ids = {task.id for _lesson, task in module.tasks}
+    sent = frozenset(task_ids.intersection(facts.tasks)) if facts.tasks else frozenset()
+    tasks_met = "tasks" not in rules or len(sent) == len(task_ids)
+    if "tasks" in rules:
+        times += [facts.tasks[task_id] for task_id in sent]
+    complete = (not unmet_prerequisites and lessons_met and tasks_met and post_met and plan_met
                 and bool(existing))
     if unmet_prerequisites:
         status = ProgressStatus.LOCKED
     elif complete:
         status = ProgressStatus.COMPLETE
-    elif done:
+    elif done or sent:
         status = ProgressStatus.IN_PROGRESS
     else:
         status = ProgressStatus.NOT_STARTED
@@ -138,10 +155,11 @@ def module_progress(module: Module, facts: ModuleFacts = NO_FACTS,
         completed_at=max(times) if complete and times else None,
         last_activity=max(times) if times else None,
         unmet_prerequisites=tuple(unmet_prerequisites), post_test_passed=post_passed,
-        plan_approved=approved,
-        steps_total=len(existing) + ("post_test" in rules) + ("action_plan" in rules),
+        plan_approved=approved, tasks_sent=sent,
+        steps_total=len(existing) + ("post_test" in rules) + ("action_plan" in rules)
+        + (len(task_ids) if "tasks" in rules else 0),
         steps_done=len(done) + ("post_test" in rules and post_passed)
-        + ("action_plan" in rules and approved),
+        + ("action_plan" in rules and approved) + (len(sent) if "tasks" in rules else 0),
     )
 
 
@@ -168,7 +186,8 @@ def training_progress(modules: Sequence[Module],
 
 
 def overall_percent(progress: Sequence[ModuleProgress]) -> int:
-    """Share of all steps (lessons and post-tests) of the training that are done (0-100)."""
+    """Share of all steps (lessons, tasks, post-tests, the plan) of the training that are
+    done (0-100)."""
     total = sum(p.steps_total for p in progress)
     done = sum(p.steps_done for p in progress)
     return min(100, done * 100 // total) if total else 0

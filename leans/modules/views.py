@@ -14,6 +14,8 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from leans.assessments.tasks.answers import answers_for
+from leans.assessments.tasks.placement import split_after_tasks
 from leans.content import get_catalogue, get_store
 from leans.content.checks import IMAGE_SUFFIXES
 from leans.core.extensions import db
@@ -53,9 +55,14 @@ def _render_lesson(place: Place, module_slug: str, lesson_slug: str):
         return redirect(place.module_url(module.slug))
     before, after = place.neighbours(module, lesson)
     doc = get_store().render_lesson(lesson, _file_url)
+    # The answer box goes after each answerable task; the reader's answers (none in preview).
+    tasks = {task.id: task for task in lesson.tasks}
+    answers = answers_for(place.enrolment, module.slug, tasks) if place.enrolment else {}
     return render_template("modules/lesson.html", place=place, module=module, lesson=lesson,
                            lesson_number=module.lessons.index(lesson) + 1, doc=doc,
-                           progress=progress, before=before, after=after)
+                           parts=split_after_tasks(doc.html) if tasks else [(doc.html, None)],
+                           tasks=tasks, answers=answers, progress=progress, before=before,
+                           after=after)
 
 
 @bp.route("/learn/<cohort_slug>/")
