@@ -218,6 +218,11 @@ def test_the_whole_course_in_one_browser_run(fresh_server, tmp_path):
         lessons = load_catalogue(content).module(MODULE).lessons
         for lesson in lessons:
             assert page.inner_text("h1") == lesson.title
+            for task in lesson.tasks:  # each answerable task: answered in the page, sent
+                page.fill(f"#jawaban-teks-{task.id}", f"Jawaban saya untuk {task.title}.")
+                submit(page, f"#jawaban-{task.id} button[value=submit]")
+                assert f"Jawaban saya untuk {task.title}." in page.inner_text(
+                    f"#jawaban-{task.id}")
             shot(page, f"12-course-lesson-{lesson.order}")
             submit(page, "text=Tandai selesai dan lanjutkan")
         page.goto(f"{module_url}/")

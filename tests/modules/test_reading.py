@@ -7,9 +7,11 @@ import os
 import pytest
 
 from leans import create_app
-from leans.content import ContentError
+from leans.content import ContentError, get_catalogue
 from leans.core.models import Role
+from leans.core.templating import format_duration, format_jp
 from tests.fixtures.content import lesson_meta, module_meta, small_tree, write_doc, write_module
+from tests.fixtures.tracking import lesson_slugs
 
 MODULES = ["kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor"]
 
@@ -55,33 +57,38 @@ def test_module_outside_the_cohort_is_not_found(client, auth, people):
 def test_catalogue_shows_modules_with_jp_time_objectives_and_locks(client, auth, people):
     auth.login("peserta")
     page = client.get("/learn/angkatan-1/").get_data(as_text=True)
-    assert "Kepemimpinan Kolaboratif dan Adaptif" in page
-    assert "3 JP" in page and "2 jam 15 menit" in page
-    assert "Menjelaskan mengapa penanggulangan kemiskinan" in page  # an objective
+    module = get_catalogue().module(MODULES[0])
+    assert module.title in page
+    # The declared JP and the computed estimate, as the page writes them.
+    assert format_jp(module.jp) in page and format_duration(module.estimated_minutes) in page
+    assert module.objectives[0].text in page
     # Module 3 requires module 1, which is not complete: locked, with the reason.
     assert page.count("Terkunci") >= 1
     assert "Terkunci: selesaikan dulu" in page
 
 
 def test_locked_module_lessons_redirect_until_the_prerequisite_is_done(client, auth, people,
-                                                                        post_form, pass_post_test):
+                                                                        post_form, pass_post_test,
+                                                                        send_answers):
     auth.login("peserta")
     locked = "/learn/angkatan-1/sinergi-lintas-sektor/memahami-pentahelix"
     response = client.get(locked)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/learn/angkatan-1/sinergi-lintas-sektor/")
-    for lesson in ("mengapa-kolaborasi", "masalah-teknis-dan-adaptif",
-                   "memimpin-tanpa-kewenangan", "agenda-bersama"):
+    for lesson in lesson_slugs("kepemimpinan-kolaboratif"):
         url = f"/learn/angkatan-1/kepemimpinan-kolaboratif/{lesson}"
         assert post_form(client, f"{url}/done", {}, token_page=url).status_code == 302
     assert client.get(locked).status_code == 302  # lessons done, post-test still missing
     pass_post_test(client, "angkatan-1", "kepemimpinan-kolaboratif")
+    assert client.get(locked).status_code == 302  # tasks still not sent
+    send_answers(client, "kepemimpinan-kolaboratif")
     assert client.get(locked).status_code == 200
 
 
 def test_lesson_page_navigation_toc_and_size(app, client, auth, people):
     auth.login("peserta")
-    response = client.get("/learn/angkatan-1/kepemimpinan-kolaboratif/agenda-bersama")
+    last = lesson_slugs("kepemimpinan-kolaboratif")[-1]
+    response = client.get(f"/learn/angkatan-1/kepemimpinan-kolaboratif/{last}")
     page = response.get_data(as_text=True)
     assert 'rel="prev"' in page and 'rel="next"' in page
     # The last lesson of module 1 leads to the first lesson of module 2.
@@ -170,9 +177,11 @@ def test_a_broken_edit_keeps_the_last_good_content(small_app, make_user, make_co
 
 
 def test_the_app_refuses_to_start_on_broken_content(tmp_path):
-    write_module(tmp_path, "01-x", module_meta("x", 1),
-                 {"01-a.md": (lesson_meta("a", 1), "[hilang](nope.md)\n")})
+    folder = write_module(tmp_path, "01-x", module_meta("x", 1),
+                          {"01-a.md": (lesson_meta("a", 1), "[hilang](nope.md)\n")})
     with pytest.raises(ContentError) as error:
         create_app({"TESTING": True, "LEANS_CONTENT_DIR": str(tmp_path)})
-    assert f"{tmp_path}/modules/01-x/01-a.md:7: broken link: 'nope.md' does not exist" \
+    # The line of the link in the file, front matter included.
+    line = (folder / "01-a.md").read_text().splitlines().index("[hilang](nope.md)") + 1
+    assert f"{tmp_path}/modules/01-x/01-a.md:{line}: broken link: 'nope.md' does not exist" \
         in str(error.value)

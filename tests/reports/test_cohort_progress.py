@@ -10,10 +10,12 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import select
 
+from leans.content import get_catalogue
+from leans.content.model import Module
 from leans.core.extensions import db
 from leans.core.models import Enrolment
 from leans.modules.models import LessonCompletion
-from tests.fixtures.tracking import M1, MODULES
+from tests.fixtures.tracking import M1, MODULES, lesson_slugs
 
 
 @pytest.mark.parametrize(("login", "status"), [
@@ -63,12 +65,24 @@ def test_stuck_filter_uses_last_activity(client, auth, progress_cohort):
     assert "Siti Nurhayati" not in stuck14
 
 
+def steps(module: Module) -> int:
+    """What a module's completion rules count: each lesson, each answerable task when
+    ``tasks`` is a rule, the post-test and the action plan when they are rules."""
+    rules = module.completion
+    return (len(module.lessons) + ("tasks" in rules) * len(module.tasks)
+            + ("post_test" in rules) + ("action_plan" in rules))
+
+
 def test_exports_have_the_documented_columns_and_values(client, auth, progress_cohort, mark_done,
-                                                        pass_post_test):
+                                                        pass_post_test, send_answers):
     auth.login("peserta")
-    for lesson in M1:
+    for lesson in lesson_slugs(MODULES[0]):
         mark_done(client, lesson)
+    send_answers(client, MODULES[0])
     pass_post_test(client, "angkatan-1", MODULES[0])
+    # Module 1 complete, module 2 not started: its JP, and its share of all the steps.
+    first, second = (get_catalogue().module(slug) for slug in MODULES)
+    jp, percent = first.jp, steps(first) * 100 // (steps(first) + steps(second))
     auth.logout()
     auth.login("fasil")
     header = ["NIP", "Nama", "Unit",
@@ -82,7 +96,7 @@ def test_exports_have_the_documented_columns_and_values(client, auth, progress_c
     today = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=7))).date()
     siti = next(r for r in rows if r[1] == "Siti Nurhayati, S.E.")
     assert siti == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "Selesai",
-                    today.isoformat(), "Belum mulai", "", "3", "50"]
+                    today.isoformat(), "Belum mulai", "", str(jp), str(percent)]
     other = next(r for r in rows if "HYPERLINK" in r[1])
     assert other[1].startswith("'=")  # never a formula
     sheet = load_workbook(io.BytesIO(client.get("/cohorts/angkatan-1/progress.xlsx").data)).active
@@ -90,6 +104,6 @@ def test_exports_have_the_documented_columns_and_values(client, auth, progress_c
     assert values[0] == header
     xsiti = next(r for r in values if r[1] == "Siti Nurhayati, S.E.")
     assert xsiti[:4] == ["19860926 201505 2 001", "Siti Nurhayati, S.E.", "Bappeda", "Selesai"]
-    assert xsiti[4].date() == today and xsiti[7:] == [3, 50]
+    assert xsiti[4].date() == today and xsiti[7:] == [jp, percent]
     formula_cells = [c for row in sheet.iter_rows() for c in row if c.data_type == "f"]
     assert formula_cells == []
