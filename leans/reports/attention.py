@@ -18,6 +18,7 @@ from sqlalchemy import func, select, union_all
 from leans.assessments.plans.models import ActionPlan, PlanUpdate, PlanVersion
 from leans.assessments.plans.states import AWAITING_GRADER, PlanState
 from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.tasks.models import TaskAnswer
 from leans.content import get_catalogue
 from leans.content.model import Catalogue
 from leans.core.cohorts import CohortStatus, cohort_status
@@ -102,7 +103,8 @@ def overdue_reviews(cohorts: Iterable[Cohort], now: dt.datetime, days: int
 
 def _last_activity(enrolment_ids):
     """Per enrolment (of the ``enrolment_ids`` subquery), the newest of its lesson
-    completions, submitted tests and plan saves, submissions and progress updates."""
+    completions, submitted tests, task answers saved or sent, and plan saves, submissions and
+    progress updates."""
     plan_of = select(ActionPlan.id).where(ActionPlan.enrolment_id.in_(enrolment_ids))
     sources = union_all(
         select(LessonCompletion.enrolment_id.label("enrolment_id"),
@@ -119,6 +121,12 @@ def _last_activity(enrolment_ids):
         select(ActionPlan.enrolment_id, PlanUpdate.created_at)
         .join(PlanUpdate, PlanUpdate.plan_id == ActionPlan.id)
         .where(ActionPlan.id.in_(plan_of)),
+        select(TaskAnswer.enrolment_id, TaskAnswer.draft_saved_at)
+        .where(TaskAnswer.enrolment_id.in_(enrolment_ids),
+               TaskAnswer.draft_saved_at.is_not(None)),
+        select(TaskAnswer.enrolment_id, TaskAnswer.submitted_at)
+        .where(TaskAnswer.enrolment_id.in_(enrolment_ids),
+               TaskAnswer.submitted_at.is_not(None)),
     ).subquery()
     return (select(sources.c.enrolment_id, func.max(sources.c.at).label("at"))
             .group_by(sources.c.enrolment_id).subquery())

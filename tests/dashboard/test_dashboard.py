@@ -17,18 +17,21 @@ from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import Role
 from leans.modules.models import LessonCompletion
-from tests.fixtures.tracking import M1, MODULES
+from tests.fixtures.tracking import MODULES, send_tasks
 
 
-def test_dashboard_shows_progress_and_jp(client, auth, progress_cohort, mark_done, pass_post_test):
+def test_dashboard_shows_progress_and_jp(client, auth, progress_cohort, mark_done, send_answers,
+                                         pass_post_test):
     auth.login("peserta")
-    for lesson in M1:
-        mark_done(client, lesson)
+    for lesson in get_catalogue().module(MODULES[0]).lessons:
+        mark_done(client, lesson.slug)
+    send_answers(client)
     pass_post_test(client, "angkatan-1", MODULES[0])
     page = client.get("/dashboard").get_data(as_text=True)
-    assert "50%" in page  # 4 lessons + 1 post-test of 8 lessons + 2 post-tests
-    assert "3 JP" in page and "dari standar 20 JP per tahun" in page
-    assert "Masih kurang 17 JP tahun ini." in page
+    # 5 lessons + 5 tasks + 1 post-test of (5 + 5 + 1) * 2
+    assert "50%" in page
+    assert "4 JP" in page and "dari standar 20 JP per tahun" in page
+    assert "Masih kurang 16 JP tahun ini." in page
 
 
 def test_jp_length_is_configurable(app, client, auth, progress_cohort):
@@ -78,6 +81,7 @@ def training(make_user, make_cohort):
 
 
 def read(enrolment, module_slug: str, count: int | None = None) -> None:
+    """The first COUNT lessons of the module read (all by default); their tasks not sent."""
     module = get_catalogue().module(module_slug)
     for lesson in module.lessons[:count]:
         db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
@@ -97,6 +101,7 @@ def finish(enrolment, *modules: str) -> None:
     for slug in modules:
         took_test(enrolment, slug, "pre")
         read(enrolment, slug)
+        send_tasks(enrolment, slug, T0)
         took_test(enrolment, slug, "post")
 
 
@@ -155,10 +160,20 @@ def test_then_the_next_lesson(training, logged_in):
     assert "Lanjutkan belajar" in card
 
 
+def test_every_lesson_read_then_the_tasks_not_sent(training, logged_in):
+    enrolment, _fasil = training
+    took_test(enrolment, MOD1, "pre")
+    read(enrolment, MOD1)
+    card = card_of(logged_in("peserta"))
+    assert first_step_link(card) == f"/learn/k/{MOD1}/mengapa-kolaborasi"  # its first task's
+    assert "Lanjutkan belajar" in card
+
+
 def test_then_the_post_test(training, logged_in):
     enrolment, _fasil = training
     took_test(enrolment, MOD1, "pre")
     read(enrolment, MOD1)
+    send_tasks(enrolment, MOD1, T0)
     card = card_of(logged_in("peserta"))
     assert first_step_link(card) == f"/learn/k/{MOD1}/test/post"
 

@@ -36,15 +36,17 @@ def modules(app):
 
 
 def progress(modules, lessons: dict[str, int] | None = None, passed: set[str] = frozenset(),
-             approved: bool = False):
-    """Progress with the first N lessons of each module done, post-tests passed, the plan
-    approved."""
+             approved: bool = False, unsent: set[str] = frozenset()):
+    """Progress with the first N lessons of each module done and their tasks sent (but the
+    tasks UNSENT), post-tests passed, the plan approved."""
     facts = {}
     for module in modules:
-        done = {lesson.slug: T0 for lesson in module.lessons[:(lessons or {}).get(module.slug,
-                                                                                   0)]}
-        facts[module.slug] = ModuleFacts(done, T0 if module.slug in passed else None,
-                                         T0 if approved else None)
+        read = module.lessons[:(lessons or {}).get(module.slug, 0)]
+        sent = {task.id: T0 for lesson in read for task in lesson.tasks
+                if task.id not in unsent}
+        facts[module.slug] = ModuleFacts({lesson.slug: T0 for lesson in read},
+                                         T0 if module.slug in passed else None,
+                                         T0 if approved else None, sent)
     return training_progress(modules, facts)
 
 
@@ -74,10 +76,21 @@ def test_the_pre_test_comes_before_the_first_lesson_and_only_then(modules):
 
 
 def test_post_test_after_the_lessons_then_the_next_module(modules):
-    step = next_step(progress(modules, {M1: 4}), pre_tests_taken={M1})
+    step = next_step(progress(modules, {M1: 5}), pre_tests_taken={M1})
     assert step.kind is K.POST_TEST and step.module.slug == M1
-    step = next_step(progress(modules, {M1: 4}, {M1}), pre_tests_taken={M1})
+    step = next_step(progress(modules, {M1: 5}, {M1}), pre_tests_taken={M1})
     assert step.kind is K.PRE_TEST and step.module.slug == M7
+
+
+def test_a_task_not_sent_leads_back_to_its_lesson_before_the_post_test(modules):
+    step = next_step(progress(modules, {M1: 5}, unsent={"peta-pemangku"}),
+                     pre_tests_taken={M1})
+    assert step.kind is K.CONTINUE_LESSON and step.module.slug == M1
+    assert step.lesson.slug == "memimpin-tanpa-kewenangan"
+    # the post-test passed all the same: still the task, not the next module
+    step = next_step(progress(modules, {M1: 5}, {M1}, unsent={"peta-pemangku"}),
+                     pre_tests_taken={M1})
+    assert step.kind is K.CONTINUE_LESSON and step.lesson.slug == "memimpin-tanpa-kewenangan"
 
 
 def test_a_plan_sent_back_beats_everything_with_its_comment(modules):

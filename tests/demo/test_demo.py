@@ -123,7 +123,8 @@ def test_demo_dashboard_puts_the_revision_comment_first(runner, app, auth_for):
 
 def test_demo_notifications_are_as_people_left_them(runner):
     """Reminders of the demo's morning are there, once; what was acted on is read (Agus
-    resubmitted; a facilitator took Lilik's plan); what waits for someone is not."""
+    resubmitted; a facilitator took Lilik's plan); what waits for someone is not (Siti's plan
+    sent back, and Retno's comment on her task)."""
     from leans.core.notifications import Notification, NotificationKind
 
     assert runner.invoke(args=["demo"]).exit_code == 0
@@ -134,7 +135,8 @@ def test_demo_notifications_are_as_people_left_them(runner):
         return sorted((n.kind, n.subject) for n in db.session.scalars(select(Notification).where(
             Notification.user_id == user.id, Notification.read_at.is_(None))))
 
-    assert [kind for kind, _ in unread("siti")] == [NotificationKind.REVISION_REQUESTED]
+    assert [kind for kind, _ in unread("siti")] == [NotificationKind.REVISION_REQUESTED,
+                                                     NotificationKind.TASK_COMMENTED]
     assert unread("agus") == []
     retno = unread("retno")
     overdue = [s for kind, s in retno if kind is NotificationKind.REVIEW_OVERDUE]

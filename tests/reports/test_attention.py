@@ -10,6 +10,7 @@ import pytest
 from leans.assessments.plans.models import ActionPlan, PlanUpdate, PlanVersion
 from leans.assessments.plans.states import PlanState, UpdateStatus
 from leans.assessments.quizzes.models import QuizAttempt
+from leans.assessments.tasks.models import TaskAnswer
 from leans.auth.services import create_user
 from leans.content import get_catalogue
 from leans.core.config import ConfigError, load_config
@@ -21,6 +22,7 @@ from leans.reports.attention import (
     plans_waiting,
     stuck_participants,
 )
+from tests.fixtures.tracking import send_tasks
 
 MODULE = "kepemimpinan-kolaboratif"
 #: Wednesday 25 November 2026, 10:00 in Bojonegoro.
@@ -187,6 +189,20 @@ def test_recent_lessons_tests_or_plan_work_keep_a_participant_off_the_list(cohor
     assert stuck.last_activity == ago(8) and stuck.since == dt.date(2026, 11, 17)
 
 
+def test_a_task_answer_saved_or_sent_is_activity_too(cohorts):
+    k, _other, _planned, people = cohorts
+    for name in ("a", "b", "c"):
+        read(enrolment(k, people[name]), ago(20), count=1)
+    db.session.add_all([
+        TaskAnswer(enrolment_id=enrolment(k, people["a"]).id, module_slug=MODULE, task_id="t",
+                   draft="x", draft_version=1, draft_saved_at=ago(3), submitted_text="x",
+                   submitted_at=ago(2), first_submitted_at=ago(2)),
+        TaskAnswer(enrolment_id=enrolment(k, people["b"]).id, module_slug=MODULE, task_id="t",
+                   draft="x", draft_version=1, draft_saved_at=ago(1))])
+    db.session.commit()
+    assert {"a", "b"}.isdisjoint(stuck_names([k])) and stuck_names([k])["c"] == 20
+
+
 def test_the_days_are_counted_in_days_where_leans_runs(cohorts):
     k, _other, _planned, people = cohorts
     # 18 November 23:30 UTC is already 19 November in Bojonegoro: 6 days, not 7
@@ -197,9 +213,11 @@ def test_the_days_are_counted_in_days_where_leans_runs(cohorts):
 
 def test_finished_or_waiting_for_a_grader_is_not_stuck(cohorts):
     k, _other, _planned, people = cohorts
-    read(enrolment(k, people["a"]), ago(20))
+    for name in "ab":
+        read(enrolment(k, people[name]), ago(20))
+        send_tasks(enrolment(k, people[name]), MODULE, ago(20))
     passed_post_test(enrolment(k, people["a"]), ago(20))  # module complete: finished
-    read(enrolment(k, people["b"]), ago(20))  # the post-test is still theirs to take
+    # b: the post-test is still theirs to take
     assert "a" not in stuck_names([k]) and stuck_names([k])["b"] == 20
 
 
@@ -216,6 +234,7 @@ def test_waiting_for_the_plans_grading_is_the_facilitators_move(app, make_user, 
                                    number=1, seed=1, bank_version="x", questions=[],
                                    pass_mark=70, started_at=ago(15), submitted_at=ago(15),
                                    answers={}, score=90.0, passed=True))
+        send_tasks(e, module.slug, ago(15))
     db.session.commit()
     plan_of(cohort.enrolments[0], PlanState.SUBMITTED, [ago(14)])  # waits for a grader
     plan_of(cohort.enrolments[1], PlanState.DRAFT, draft_saved_at=ago(14))  # theirs to submit
