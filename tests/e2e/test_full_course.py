@@ -25,10 +25,10 @@ import pytest
 from leans.content.loader import load_catalogue
 from tests.fixtures.browser import (
     ROOT,
+    browser_journey,
     chromium,
     leans,
     login,
-    needs_chromium,
     open_ok,
     running_server,
     serious_violations,
@@ -39,7 +39,7 @@ from tests.fixtures.browser import (
 )
 from tests.fixtures.plans import COMPLETE
 
-pytestmark = needs_chromium
+pytestmark = browser_journey
 
 ADMIN_PASSWORD = "kantor-bkpp-jalan-panglima"
 FACILITATOR_PASSWORD = "fasilitator-lumbung-padi"

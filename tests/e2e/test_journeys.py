@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from tests.fixtures.browser import (
+    browser_journey,
     leans,
-    needs_chromium,
     open_ok,
     running_server,
     serious_violations,
@@ -20,7 +20,7 @@ from tests.fixtures.browser import login as login_as
 
 PASSWORD = "leans-demo-2026"
 
-pytestmark = needs_chromium
+pytestmark = browser_journey
 
 
 @pytest.fixture(scope="module")

@@ -10,9 +10,9 @@ import time
 import pytest
 
 from tests.fixtures.browser import (
+    browser_journey,
     leans,
     login,
-    needs_chromium,
     running_server,
     server_env,
     shot,
@@ -24,7 +24,7 @@ PASSWORD = "leans-demo-2026"
 COMMENT = "Baseline pendapatan belum bersumber: lampirkan data DTSEN desil 1 Nganti."
 AGUS = "agus.priyanto@bojonegorokab.contoh.go.id"
 
-pytestmark = needs_chromium
+pytestmark = browser_journey
 
 
 @pytest.fixture(scope="module")

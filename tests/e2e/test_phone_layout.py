@@ -23,15 +23,15 @@ from werkzeug.routing import RequestRedirect
 
 from tests.fixtures.browser import (
     axe_findings,
+    browser_journey,
     leans,
     login,
-    needs_chromium,
     running_server,
     server_env,
     submit,
 )
 
-pytestmark = needs_chromium
+pytestmark = browser_journey
 
 PASSWORD = "leans-demo-2026"
 PHONE = {"width": 375, "height": 812}
