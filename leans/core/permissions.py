@@ -19,7 +19,7 @@ from flask import Blueprint, Flask, abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from leans.core.cohorts import is_enrolled, is_facilitator_of
+from leans.core.cohorts import active_enrolment, is_enrolled, is_facilitator_of
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, Role, User
 from leans.core.notifications import Notification
@@ -194,6 +194,16 @@ def get_cohort_or_404(slug: str, for_user: User) -> Cohort:
     if cohort is None or not can_view_cohort(for_user, cohort):
         abort(404)
     return cohort
+
+
+def get_own_enrolment_or_404(cohort_slug: str, user: User) -> tuple[Cohort, Enrolment]:
+    """A cohort the user is enrolled in, with the enrolment (their own training pages: plan,
+    tasks); 404 for anyone not enrolled."""
+    cohort = get_cohort_or_404(cohort_slug, for_user=user)
+    enrolment = active_enrolment(user, cohort)
+    if enrolment is None:
+        abort(404)
+    return cohort, enrolment
 
 
 def get_managed_cohort_or_404(slug: str, for_user: User) -> Cohort:

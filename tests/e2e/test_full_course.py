@@ -37,7 +37,7 @@ from tests.fixtures.browser import (
     submit,
     watched_page,
 )
-from tests.fixtures.plans import COMPLETE
+from tests.fixtures.plans import COMPLETE, CRITERIA
 
 pytestmark = browser_journey
 
@@ -158,9 +158,7 @@ def grade(page, base: str, title: str, points: int, decision: str, comment: str)
     submit(page, f"text={title}")
     submit(page, "text=Mulai menilai")
     assert serious_violations(page) == [], "the grading form"
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
-                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi", "keselarasan-skp",
-                      "inklusi", "pelindungan-data"):
+    for criterion in CRITERIA:
         page.check(f"input[name=level-{criterion}][value='{points}']")
     page.check(f"input[name=decision][value={decision}]")
     page.fill("#overall_comment", comment)

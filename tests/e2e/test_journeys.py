@@ -17,6 +17,7 @@ from tests.fixtures.browser import (
     watched_page,
 )
 from tests.fixtures.browser import login as login_as
+from tests.fixtures.plans import CRITERIA
 
 PASSWORD = "leans-demo-2026"
 
@@ -72,9 +73,7 @@ def test_facilitator_grades_with_the_rubric_and_approves(server, browser):
     assert "Perubahan sejak versi 1" in page.inner_text("main")
     with page.expect_navigation():
         page.click("text=Mulai menilai")
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
-                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi",
-                      "keselarasan-skp", "inklusi", "pelindungan-data"):
+    for criterion in CRITERIA:
         page.check(f"input[name=level-{criterion}][value='4']")
     page.check("input[name=decision][value=approve]")
     page.fill("#overall_comment", "Siap dijalankan.")
@@ -160,9 +159,7 @@ def test_xss_payloads_typed_into_the_forms_stay_inert(server, browser):
     grader.goto(f"{server}/grading/?state=in_review")
     with grader.expect_navigation():
         grader.click("text=Domba Kesejahteraan di Kolong")  # Lilik's plan in review
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
-                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi",
-                      "keselarasan-skp", "inklusi", "pelindungan-data"):
+    for criterion in CRITERIA:
         grader.check(f"input[name=level-{criterion}][value='3']")
         grader.fill(f"#comment-{criterion}", payload)
     grader.check("input[name=decision][value=request_revision]")

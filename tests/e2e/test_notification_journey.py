@@ -19,6 +19,7 @@ from tests.fixtures.browser import (
     submit,
 )
 from tests.fixtures.mail import SmtpServer, running_smtp_server
+from tests.fixtures.plans import CRITERIA
 
 PASSWORD = "leans-demo-2026"
 COMMENT = "Baseline pendapatan belum bersumber: lampirkan data DTSEN desil 1 Nganti."
@@ -72,9 +73,7 @@ def test_a_plan_sent_back_reaches_the_participant_by_mail_and_on_the_next_page(
         grader.click("text=Satu data sasaran")
     with grader.expect_navigation():
         grader.click("text=Mulai menilai")
-    for criterion in ("relevansi-data", "kolaborasi-lintas-sektor", "kepemimpinan",
-                      "hasil-terukur", "kelayakan", "keberlanjutan", "inovasi",
-                      "keselarasan-skp", "inklusi", "pelindungan-data"):
+    for criterion in CRITERIA:
         grader.check(f"input[name=level-{criterion}][value='3']")
     grader.check("input[name=decision][value=request_revision]")
     grader.fill("#overall_comment", COMMENT)

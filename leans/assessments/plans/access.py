@@ -9,19 +9,9 @@ from leans.assessments.plans.models import ActionPlan
 from leans.assessments.plans.scoring import Threshold, parse_thresholds
 from leans.content import get_catalogue
 from leans.content.rubric import Rubric
-from leans.core.cohorts import active_enrolment
 from leans.core.extensions import db
-from leans.core.models import Cohort, Enrolment, User
-from leans.core.permissions import can_grade, get_cohort_or_404
-
-
-def my_training(cohort_slug: str, user: User) -> tuple[Cohort, Enrolment]:
-    """The cohort and the user's own enrolment in it; 404 for anyone not enrolled."""
-    cohort = get_cohort_or_404(cohort_slug, for_user=user)
-    enrolment = active_enrolment(user, cohort)
-    if enrolment is None:
-        abort(404)
-    return cohort, enrolment
+from leans.core.models import Enrolment, User
+from leans.core.permissions import can_grade
 
 
 def get_plan_for_grader_or_404(plan_id: int, user: User) -> ActionPlan:

@@ -19,7 +19,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from leans.assessments.plans.access import my_training, plan_of, plan_rubric
+from leans.assessments.plans.access import plan_of, plan_rubric
 from leans.assessments.plans.content import (
     LABELS,
     MAX_ROWS,
@@ -49,7 +49,7 @@ from leans.assessments.plans.workflow import (
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import utcnow
-from leans.core.permissions import can_change
+from leans.core.permissions import can_change, get_own_enrolment_or_404
 from leans.core.templating import format_day
 
 bp = Blueprint("plans", __name__)
@@ -94,7 +94,7 @@ def plan(cohort_slug: str):
     """My action plan for this training: the form while editable, else its status.
     "Save draft", "Add a row" (``add_row``: the draft saved, one more empty row) and
     "Submit" post here; every way keeps what was typed."""
-    cohort, enrolment = my_training(cohort_slug, current_user)
+    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     plan = get_or_create_plan(enrolment)
     db.session.commit()
     if request.method == "GET":
@@ -165,7 +165,7 @@ def _conflict(cohort, plan, posted: PlanForm, message: str):
 @login_required
 def autosave(cohort_slug: str):
     """Background save from the plan page's script; JSON, same rules as saving a draft."""
-    cohort, enrolment = my_training(cohort_slug, current_user)
+    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     plan = plan_of(enrolment)
     form = PlanForm()
     if plan is None or not can_change(cohort) or not form.validate_on_submit():
@@ -187,7 +187,7 @@ def autosave(cohort_slug: str):
 @login_required
 def version(cohort_slug: str, number: int):
     """One submitted version of my plan and the feedback on it."""
-    cohort, enrolment = my_training(cohort_slug, current_user)
+    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     plan = plan_of(enrolment)
     if plan is None or not 1 <= number <= len(plan.versions):
         abort(404)
@@ -200,7 +200,7 @@ def version(cohort_slug: str, number: int):
 @login_required
 def add_update(cohort_slug: str):
     """Report progress on a milestone of my approved plan."""
-    cohort, enrolment = my_training(cohort_slug, current_user)
+    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     plan = plan_of(enrolment)
     if plan is None or plan.state != PlanState.APPROVED:
         abort(404)

@@ -8,19 +8,9 @@ from flask import abort
 from leans.assessments.tasks.models import TaskAnswer
 from leans.content import get_catalogue
 from leans.content.model import Lesson, Module, Task
-from leans.core.cohorts import active_enrolment
 from leans.core.extensions import db
-from leans.core.models import Cohort, Enrolment, User
-from leans.core.permissions import can_read_task_answer, get_cohort_or_404
-
-
-def my_training(cohort_slug: str, user: User) -> tuple[Cohort, Enrolment]:
-    """The cohort and the user's own enrolment in it; 404 for anyone not enrolled."""
-    cohort = get_cohort_or_404(cohort_slug, for_user=user)
-    enrolment = active_enrolment(user, cohort)
-    if enrolment is None:
-        abort(404)
-    return cohort, enrolment
+from leans.core.models import Cohort, User
+from leans.core.permissions import can_read_task_answer
 
 
 def cohort_modules(cohort: Cohort) -> list[Module]:

@@ -12,7 +12,6 @@ from leans.assessments.tasks.access import (
     cohort_modules,
     find_task,
     get_answer_or_404,
-    my_training,
 )
 from leans.assessments.tasks.answers import (
     EmptyAnswer,
@@ -29,7 +28,12 @@ from leans.assessments.tasks.forms import AnswerForm, CommentForm
 from leans.assessments.tasks.review import answers_to, participant_count, task_counts
 from leans.core.extensions import db
 from leans.core.models import utcnow
-from leans.core.permissions import can_answer_task, can_comment_on_task, get_managed_cohort_or_404
+from leans.core.permissions import (
+    can_answer_task,
+    can_comment_on_task,
+    get_managed_cohort_or_404,
+    get_own_enrolment_or_404,
+)
 
 bp = Blueprint("tasks", __name__)
 
@@ -60,7 +64,7 @@ def _answer_page(cohort, enrolment, module, lesson, task, form: AnswerForm, stat
 def answer(cohort_slug: str, module_slug: str, task_id: str):
     """Save my answer to a task ("Save draft") or send it ("Send answer"); whatever goes
     wrong, the typed text is shown back."""
-    cohort, enrolment = my_training(cohort_slug, current_user)
+    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     module, lesson, task = find_task(cohort, module_slug, task_id)
     form = AnswerForm()
     page = (cohort, enrolment, module, lesson, task, form)
