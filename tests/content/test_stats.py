@@ -60,3 +60,25 @@ def test_stats_leave_out_broken_modules_and_say_so(tmp_path):
     assert result.exit_code == 0
     assert "01 satu" in result.output and "dua" not in result.stdout
     assert "problem(s) in" in result.output and "leans content check" in result.output
+
+
+def test_the_shipped_course_meets_issue_16s_bar(app):
+    """Every module within 25% of its JP, at least 24 items with disjoint pre/post pools, every
+    objective covered in both forms, and the key the longest option in at most a third of the
+    single-choice items; the table shows those shares as percentages."""
+    from leans.content import get_catalogue
+    from leans.content.stats import course_stats, stats_table
+
+    catalogue = get_catalogue()
+    rows = course_stats(catalogue, app.config["LEANS_JP_MINUTES"])
+    assert len(rows) == len(catalogue.modules) >= 7
+    for row, module in zip(rows, catalogue.modules, strict=True):
+        assert abs(row.difference) <= 25, (row.slug, row.difference)
+        assert row.items["pre"] + row.items["post"] >= 24, row.slug
+        pools = {kind: {q.id for q in module.quiz.pool(kind)} for kind in ("pre", "post")}
+        assert not pools["pre"] & pools["post"], row.slug
+        assert row.objectives_covered == row.objectives and row.min_items >= 2, row.slug
+        assert 0 < row.longest_share <= 1 / 3, (row.slug, row.longest_share)
+        shown = next(line for line in stats_table(rows, 45).splitlines()
+                     if line.startswith(f"{row.order:02d} "))
+        assert shown.endswith(f"{row.longest_share * 100:.0f}%"), shown
