@@ -10,7 +10,7 @@ from sqlalchemy import select
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.labels import Labelled
-from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
 
 
 class CohortStatus(Labelled):
@@ -45,10 +45,13 @@ def facilitated_cohorts(user: User) -> list[Cohort]:
 
 
 def cohort_facilitators(cohort: Cohort) -> list[User]:
-    """The facilitators of a cohort, by name."""
+    """The facilitators of a cohort who can act as such now (active accounts that still hold
+    the facilitator role), by name."""
     return list(db.session.scalars(
         select(User).join(CohortFacilitator, CohortFacilitator.user_id == User.id)
-        .where(CohortFacilitator.cohort_id == cohort.id).order_by(User.full_name)))
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.FACILITATOR))
+        .where(CohortFacilitator.cohort_id == cohort.id, User.active.is_(True))
+        .order_by(User.full_name)))
 
 
 def all_cohorts() -> list[Cohort]:

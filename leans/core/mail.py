@@ -50,10 +50,10 @@ def send(to: str, subject: str, body: str) -> bool:
     try:
         message["To"] = Address(addr_spec=to)  # exactly one address, or refused
         message["From"] = config["LEANS_SMTP_FROM"]
+        message["Subject"] = subject  # a line break in it is refused, never a new header
     except ValueError as error:  # the email package's header errors are ValueErrors
-        log.warning("email to %r not sent: not one valid address (%s)", to, error)
+        log.warning("email to %r not sent: not one valid address or subject (%s)", to, error)
         return False
-    message["Subject"] = subject
     message.set_content(body)
     try:
         server = _connect(config)

@@ -298,13 +298,20 @@ def email_text(notification: Notification) -> tuple[str, str]:
               _("You receive this email because of your LEANS LMS notification settings; "
                 "change them here:"), absolute_url(url_for("notifications.settings")), "",
               "BKPP Kabupaten Bojonegoro"]
-    return f"LEANS LMS: {notification.message}", "\n".join(lines) + "\n"
+    subject = " ".join(f"LEANS LMS: {notification.message}".split())  # never a line break
+    return subject, "\n".join(lines) + "\n"
 
 
 def send_email(notification_id: int) -> None:
     """The queue's task: send one notification's email, once, and record how it went."""
+    # Claimed atomically: two workers given the same id never both send it.
+    claimed = db.session.execute(
+        update(Notification).where(Notification.id == notification_id,
+                                   Notification.email_state == EmailState.PENDING)
+        .values(email_state=EmailState.SENT, emailed_at=utcnow())).rowcount
+    db.session.commit()
     notification = db.session.get(Notification, notification_id)
-    if notification is None or notification.email_state is not EmailState.PENDING:
+    if not claimed or notification is None:
         return
     if not mail.enabled():  # SMTP removed from the settings since: nothing to send with
         notification.email_state = EmailState.SKIPPED
@@ -313,10 +320,21 @@ def send_email(notification_id: int) -> None:
     with current_app.test_request_context(base_url=absolute_url("/")), \
             force_locale(notification.user.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
         subject, body = email_text(notification)
-    sent = mail.send(notification.user.email or "", subject, body)
-    notification.email_state = EmailState.SENT if sent else EmailState.FAILED
-    notification.emailed_at = utcnow()
-    db.session.commit()
+    if not mail.send(notification.user.email or "", subject, body):
+        notification.email_state = EmailState.FAILED
+        db.session.commit()
+
+
+def requeue_unsent(now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
+    """Queue again the emails still waiting after OLDER_THAN (the queue was down when their
+    event committed); how many."""
+    ids = list(db.session.scalars(select(Notification.id).where(
+        Notification.email_state == EmailState.PENDING,
+        Notification.created_at < now - older_than)))
+    enqueue = current_app.extensions["leans.send_notification_email"]
+    for notification_id in ids:
+        enqueue(notification_id)
+    return len(ids)
 
 
 _QUEUED = "leans.notifications.unsent"
@@ -335,7 +353,11 @@ def _enqueue_unsent(session: Session) -> None:
     if ids and has_app_context():
         enqueue = current_app.extensions["leans.send_notification_email"]
         for notification_id in ids:
-            enqueue(notification_id)
+            try:
+                enqueue(notification_id)
+            except Exception as error:  # the queue is down: the row stays pending, swept later
+                log.warning("email of notification %s not queued (%s); the daily run queues "
+                            "it again", notification_id, error)
 
 
 def _forget_unsent(session: Session, previous: SessionTransaction) -> None:

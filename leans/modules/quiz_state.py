@@ -22,13 +22,14 @@ def quiz_state(place: Place, module: Module, progress: ModuleProgress) -> QuizSt
                      closed=place.cohort is not None and not can_change(place.cohort))
 
 
-def objective_rows(module: Module, questions: Sequence[Snapshot], points: Sequence[float]
-                   ) -> list[tuple[str, ObjectiveScore]]:
+def objective_rows(module: Module, questions: Sequence[Snapshot], points: Sequence[float],
+                   min_asked: int = 1) -> list[tuple[str, ObjectiveScore]]:
     """An attempt's score per objective with each objective's text, in the module's order;
     an objective no longer in the module comes last, named by its id. Empty for attempts
-    stored without objectives."""
+    stored without objectives. Objectives asked by fewer than MIN_ASKED questions are left
+    out: while the answers are hidden, "1 of 1" would give a key away."""
     order = {objective.id: index for index, objective in enumerate(module.objectives)}
-    scores = sorted(objective_scores(questions, points),
+    scores = sorted((s for s in objective_scores(questions, points) if s.asked >= min_asked),
                     key=lambda score: order.get(score.objective_id, len(order)))
     return [(objective.text if (objective := module.objective(s.objective_id))
              else s.objective_id, s) for s in scores]

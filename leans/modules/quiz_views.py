@@ -128,4 +128,5 @@ def attempt(cohort_slug: str, module_slug: str, attempt_id: int):
     return render_template("modules/quiz_result.html", place=place, module=module,
                            attempt=attempt, points=points if reveal else None, state=state,
                            pre=pre, owner=owner, reveal=reveal,
-                           objectives=objective_rows(module, attempt.questions, points))
+                           objectives=objective_rows(module, attempt.questions, points,
+                                                     min_asked=1 if reveal else 2))

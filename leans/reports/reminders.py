@@ -15,7 +15,7 @@ from leans.core.cohorts import CohortStatus, all_cohorts, cohort_facilitators, c
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import Cohort, User, utcnow
-from leans.core.notifications import NotificationKind, notify_all
+from leans.core.notifications import NotificationKind, notify_all, requeue_unsent
 from leans.reports.attention import overdue_reviews, stuck_participants
 
 #: 07:00 in Bojonegoro (WIB, UTC+7): the worker's schedule is in UTC.
@@ -27,12 +27,16 @@ def send_reminders(now: dt.datetime, today: dt.date) -> int:
     (LEANS_REVIEW_OVERDUE_DAYS, LEANS_STUCK_DAYS); how many notifications were recorded.
     Flushes; the caller commits."""
     config = current_app.config
-    cohorts = [c for c in all_cohorts() if cohort_status(c, today) is CohortStatus.RUNNING]
+    # Reviews stay overdue after the last day of the training, until the cohort is closed;
+    # participants are stuck only while it runs (stuck_participants keeps to running ones).
+    cohorts = [c for c in all_cohorts()
+               if cohort_status(c, today) in (CohortStatus.RUNNING, CohortStatus.FINISHED)]
     facilitators: dict[int, list[User]] = {c.id: cohort_facilitators(c) for c in cohorts}
 
     def tell(cohort: Cohort, kind: NotificationKind, endpoint: str, values: dict,
              person: User, days: int, key: str, topic: str | None = None) -> int:
-        return notify_all(facilitators[cohort.id], kind, endpoint, values,
+        return notify_all([f for f in facilitators[cohort.id] if f.id != person.id], kind,
+                          endpoint, values,
                           subject=person.full_name, cohort=cohort, days=days, dedupe_key=key,
                           topic=topic, at=now)
 
@@ -52,8 +56,10 @@ def send_reminders(now: dt.datetime, today: dt.date) -> int:
 
 
 def run_reminders() -> int:
+    """The daily run: today's reminders, and emails the queue could not take earlier."""
     count = send_reminders(utcnow(), local_today())
     db.session.commit()
+    requeue_unsent(utcnow())
     return count
 
 

@@ -5,6 +5,7 @@ sent by the queue after the transaction commits, never inside the request."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from sqlalchemy import select, update
@@ -242,3 +243,36 @@ def test_without_smtp_nothing_is_emailed_and_set_email_kinds_round_trips(plan_pe
     assert email_opt_outs(peserta) == {NotificationKind.REVISION_REQUESTED,
                                        NotificationKind.CERTIFICATE_ISSUED,
                                        NotificationKind.TASK_COMMENTED}
+
+
+def test_a_queue_that_is_down_loses_no_email_and_breaks_no_page(plan_people, mail_app,
+                                                                 smtp_server, monkeypatch):
+    """The event commits and the page works; the email waits as pending, and the daily run
+    queues it again once the queue is back. A name with a line break (an Excel cell typed
+    with Alt+Enter) still gets a one-line subject."""
+    from leans.core.models import utcnow
+    from leans.core.notifications import requeue_unsent
+
+    give_emails("peserta")
+    mapp = mail_app(smtp_server.port)
+    real = mapp.extensions["leans.send_notification_email"]
+
+    def queue_down(_notification_id):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setitem(mapp.extensions, "leans.send_notification_email", queue_down)
+    with mapp.app_context():
+        peserta = db.session.scalar(select(User).where(User.username == "peserta"))
+        notify(peserta, NotificationKind.TASK_COMMENTED, "dashboard.index",
+               subject="Petakan aktor\ndi desa")
+        db.session.commit()  # no error: the comment itself is saved
+        assert smtp_server.messages == []
+        [waiting] = notifications_of("peserta")
+        assert waiting.email_state is EmailState.PENDING
+        monkeypatch.setitem(mapp.extensions, "leans.send_notification_email", real)
+        assert requeue_unsent(utcnow()) == 0  # too recent: it may still be on its way
+        assert requeue_unsent(utcnow() + dt.timedelta(hours=1)) == 1
+    [mail] = smtp_server.to("peserta@contoh.go.id")
+    subject = mail.message["Subject"]
+    assert "\n" not in subject and "Petakan aktor di desa" in subject
+    assert notifications_of("peserta")[0].email_state is EmailState.SENT

@@ -59,13 +59,17 @@ def test_an_overdue_review_and_a_stuck_participant_are_told_once(app, submitted_
         assert stuck.link.endswith(f"/participants/{lain.id}")
 
 
-def test_finished_and_planned_cohorts_send_nothing(app, submitted_plan):
+def test_planned_and_closed_cohorts_send_nothing(app, submitted_plan):
+    from leans.core.models import Cohort
+
     plan = submitted_plan()
     db.session.execute(update(PlanVersion).where(PlanVersion.plan_id == plan.id)
                        .values(submitted_at=NOW - dt.timedelta(days=30)))
     db.session.commit()
-    assert send_reminders(NOW, dt.date(2027, 1, 10)) == 0  # both cohorts ended 18 December
     assert send_reminders(NOW, dt.date(2026, 9, 1)) == 0  # not started yet
+    db.session.execute(update(Cohort).values(closed=True))
+    db.session.commit()
+    assert send_reminders(NOW, dt.date(2027, 1, 10)) == 0  # closed: its records are final
 
 
 def test_the_command_and_the_worker_schedule(app, runner):
@@ -75,3 +79,24 @@ def test_the_command_and_the_worker_schedule(app, runner):
     due = {task.name for task in huey.read_periodic(dt.datetime(2026, 12, 1, 0, 0))}
     assert "leans.reminders" in due  # 00:00 UTC is 07:00 in Bojonegoro
     assert not huey.read_periodic(dt.datetime(2026, 12, 1, 7, 0))
+
+
+def test_reminders_go_to_current_facilitators_and_last_past_the_end(
+        app, submitted_plan, plan_people):
+    """fasil2 lost the facilitator role (still listed on the cohort): not told; a review still
+    waits after the last day (18 December) until the cohort is closed."""
+    from leans.core.models import CohortFacilitator, Role, UserRole
+
+    plan = submitted_plan()
+    db.session.execute(update(PlanVersion).where(PlanVersion.plan_id == plan.id)
+                       .values(submitted_at=NOW - dt.timedelta(days=5)))
+    fasil2 = plan_people["fasil2"]
+    db.session.execute(UserRole.__table__.delete().where(UserRole.user_id == fasil2.id))
+    db.session.add(UserRole(user_id=fasil2.id, role=Role.PARTICIPANT))
+    assert db.session.scalar(select(CohortFacilitator).where(
+        CohortFacilitator.user_id == fasil2.id)) is not None  # still listed on the cohort
+    db.session.commit()
+    assert send_reminders(NOW, dt.date(2026, 12, 20)) == 1  # after the end, not closed
+    db.session.commit()
+    assert [n.kind for n in reminders_of("fasil")] == [NotificationKind.REVIEW_OVERDUE]
+    assert reminders_of("fasil2") == []

@@ -145,7 +145,7 @@ def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
     record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
     cohort = plan.enrolment.cohort
     resolve(plan_topic(plan.id), [NotificationKind.REVISION_REQUESTED], now)
-    notify_all(cohort_facilitators(cohort),
+    notify_all([f for f in cohort_facilitators(cohort) if f.id != actor.id],
                NotificationKind.PLAN_RESUBMITTED if number > 1 else NotificationKind.PLAN_SUBMITTED,
                "grading.screen", {"plan_id": plan.id}, subject=plan.enrolment.user.full_name,
                cohort=cohort, topic=plan_topic(plan.id), at=now)
