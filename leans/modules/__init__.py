@@ -14,3 +14,16 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(quiz_bp)
+    #: Features below this one (tasks) ask whether a module is locked for a reader without
+    #: importing progress: the question is handed to them as a value.
+    app.extensions["leans.module_locked"] = module_locked
+
+
+def module_locked(cohort_slug: str, user: object, module_slug: str) -> bool:
+    """Whether the module is locked for USER in the cohort (its prerequisites not complete)."""
+    from leans.modules.place import cohort_place
+    from leans.modules.progress import ProgressStatus
+
+    place = cohort_place(cohort_slug, user)
+    module, _lesson = place.find(module_slug)
+    return place.progress_of(module).status is ProgressStatus.LOCKED

@@ -31,10 +31,11 @@ def find_task(cohort: Cohort, module_slug: str, task_id: str) -> tuple[Module, L
 
 
 def get_answer_or_404(cohort: Cohort, answer_id: int, user: User) -> TaskAnswer:
-    """An answer of the cohort that USER may read (staff: sent answers only); 404 otherwise,
-    so identifiers reveal nothing."""
+    """An answer of the cohort that USER may read (staff: sent answers only) by someone still
+    enrolled; 404 otherwise, so identifiers reveal nothing."""
     answer = db.session.get(TaskAnswer, answer_id)
     if (answer is None or answer.enrolment.cohort_id != cohort.id
+            or answer.enrolment.unenrolled_at is not None
             or not can_read_task_answer(user, answer)):
         abort(404)
     return answer

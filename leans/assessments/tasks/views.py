@@ -4,7 +4,7 @@ comments."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -71,6 +71,9 @@ def answer(cohort_slug: str, module_slug: str, task_id: str):
     if not can_answer_task(current_user, enrolment):
         return _answer_page(*page, 403, _("This cohort is closed: its records can be read but "
                                           "no longer changed."))
+    if current_app.extensions["leans.module_locked"](cohort_slug, current_user, module.slug):
+        return _answer_page(*page, 403, _("This module is locked until you complete the "
+                                          "modules it builds on."))
     if not form.validate_on_submit():  # too long, or a form that was tampered with
         posted = None if form.draft_version.errors else form.expected_version
         return _answer_page(*page, 400, version=posted)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from leans.assessments.tasks.models import TaskAnswer, TaskComment
 from leans.core.extensions import db
-from leans.core.models import Enrolment, Role, User
+from leans.core.models import Enrolment, Role, User, utcnow
 from leans.core.notifications import Notification, NotificationKind
 from leans.modules.models import LessonCompletion
 from tests.fixtures.content import lesson_meta, module_meta, write_module
@@ -428,3 +428,30 @@ def test_odd_addresses_are_not_found(as_user, value):
     assert facilitator.get(f"/cohorts/k/tasks/{value}/peta-aktor").status_code == 404
     assert post(facilitator, COMMENT.format(id=2**40), {"text": "x"},
                 token_page=TASKS).status_code == 404
+
+
+def test_a_locked_module_takes_no_answer(tmp_path, content_app, people, logged_in):
+    """Module dua builds on satu: until satu is complete, its task refuses answers (the page
+    shows no box either), with the text kept to copy."""
+    root = tmp_path / "terkunci"
+    write_module(root, "01-satu", module_meta("satu", 1), {
+        "01-a.md": (lesson_meta("a", 1), "Teks A.\n")})
+    write_module(root, "02-dua", module_meta("dua", 2, prerequisites=["satu"]), {
+        "01-c.md": (lesson_meta("c", 1), "::: tugas Tugas C {id=tugas-c menit=10}\nTulis.\n:::\n")})
+    client = logged_in("peserta", app=content_app(root))
+    response = post(client, "/learn/k/dua/tasks/tugas-c",
+                    {"text": "Jawaban terlalu awal", "draft_version": "0", "action": "submit"})
+    assert response.status_code == 403 and "Jawaban terlalu awal" in page_of(response)
+    assert answer_of("peserta", "tugas-c") is None
+
+
+def test_an_unenrolled_participants_answer_takes_no_comment(as_user, people):
+    save(as_user("teman"), "peta-aktor", "Jawaban teman", 0, action="submit")
+    answer = answer_of("teman", "peta-aktor")
+    enrolment = db.session.get(Enrolment, answer.enrolment_id)
+    enrolment.unenrolled_at = utcnow()
+    db.session.commit()
+    response = post(as_user("fasil"), COMMENT.format(id=answer.id), {"text": "Bagus"},
+                    token_page=TASKS)
+    assert response.status_code == 404
+    assert db.session.scalar(select(func.count(TaskComment.id))) == 0
