@@ -82,11 +82,12 @@ MATRIX: dict[tuple[str, str], tuple[Status, Status, Status, Status, Status, Stat
     ("plans.version", "GET"):                   (LOGIN, 200, 404, 404, 404, 404),
     # Tasks: participant A answers their own (the bare POST lacks the form's draft
     # version); cohort A's staff read every sent answer and comment on it (the admin's POSTs
-    # closed cohort A before this one: sent back to the page, nothing written).
+    # unenrolled participant A before this one: an unenrolled person's answer takes no
+    # comment, 404).
     ("tasks.answer", "POST"):                   (LOGIN, 400, 404, 404, 404, 404),
     ("tasks.cohort_tasks", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
     ("tasks.task_answers", "GET"):              (LOGIN, 403, 404, 404, 200, 200),
-    ("tasks.comment", "POST"):                  (LOGIN, 403, 404, 404, 400, 302),
+    ("tasks.comment", "POST"):                  (LOGIN, 403, 404, 404, 400, 404),
     # Content preview: staff only.
     ("modules.preview_index", "GET"):           (LOGIN, 403, 403, 200, 200, 200),
     ("modules.preview_module", "GET"):          (LOGIN, 403, 403, 200, 200, 200),
