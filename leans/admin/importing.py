@@ -140,12 +140,16 @@ def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
               }
     by_email = {u.email: u for u in db.session.scalars(select(User).where(
         User.email.is_not(None)))}
-    by_name = {(u.full_name.lower(), (u.unit or "").lower()): u for u in db.session.scalars(
-        select(User).where(User.nip.is_(None)))}
+    # Without a NIP or an email a row is matched by name and unit; names repeat, so a name
+    # that more than one account has matches none of them (the row must say which).
+    by_name: dict[tuple[str, str], list[User]] = {}
+    for u in db.session.scalars(select(User).where(User.nip.is_(None))):
+        by_name.setdefault((u.full_name.lower(), (u.unit or "").lower()), []).append(u)
     enrolled = set(db.session.scalars(select(Enrolment.user_id).where(
         Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))))
     seen_nip: dict[str, int] = {}
     seen_email: dict[str, int] = {}
+    seen_user: dict[int, int] = {}
     for result in results:
         values = result.values
         nip, email = values.get("nip"), values.get("email")
@@ -159,8 +163,25 @@ def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
                                              row=seen_email[email])))
         elif email:
             seen_email[email] = result.row
-        user = by_nip.get(nip) if nip else by_email.get(email) if email else by_name.get(
-            (values["full_name"].lower(), values["unit"].lower()))
+        if nip:
+            user = by_nip.get(nip)
+        elif email:
+            user = by_email.get(email)
+        else:
+            namesakes = by_name.get((values["full_name"].lower(), values["unit"].lower()), [])
+            user = namesakes[0] if len(namesakes) == 1 else None
+            if len(namesakes) > 1:
+                result.errors.append(("NIP", _(
+                    "%(count)d accounts are named %(name)s in this unit: add the NIP or the "
+                    "email to say which one this is", count=len(namesakes),
+                    name=values["full_name"])))
+        if user is not None and user.id in seen_user:
+            result.errors.append(("NIP", _(
+                "row %(row)d is already this account (%(name)s): two people with the same "
+                "name need their NIP or email to tell them apart", row=seen_user[user.id],
+                name=user.full_name)))
+        elif user is not None:
+            seen_user[user.id] = result.row
         if email and email in by_email and by_email[email] is not user:
             result.errors.append(("email", _("%(email)s is already used by %(name)s",
                                              email=email, name=by_email[email].full_name)))

@@ -156,3 +156,28 @@ def test_the_setup_link_lets_the_person_choose_a_password(app, client, runner, t
     assert response.status_code == 302
     assert client.get("/dashboard").status_code == 200
     assert app.test_client().get(link).status_code == 404  # one-time
+
+
+def test_two_rows_matching_one_account_by_name_are_an_error_not_a_merge(runner, tmp_path,
+                                                                        cohort):
+    """Two namesakes in one desa without NIP or email: never merged into one account."""
+    run(runner, tmp_path, "peserta.csv", csv_bytes(GOOD))
+    before = snapshot()
+    namesake = GOOD[1].replace("Kepala Desa", "Sekretaris Desa")
+    result = run(runner, tmp_path, "kembar.csv", csv_bytes([GOOD[1], namesake]))
+    assert result.exit_code != 0
+    assert "row 3, column NIP:" in result.output
+    assert "Nothing was imported" in result.output
+    assert snapshot() == before
+    assert db.session.scalar(select(User.jabatan).where(User.full_name == "Sutrisno")) \
+        == "Kepala Desa"
+
+
+def test_a_name_two_accounts_share_matches_neither(runner, tmp_path, cohort, make_user):
+    for username in ("sutrisno", "sutrisno2"):
+        make_user(username=username, full_name="Sutrisno", unit="Pemerintah Desa Tondomulo")
+    before = snapshot()
+    result = run(runner, tmp_path, "satu.csv", csv_bytes([GOOD[1]]))
+    assert result.exit_code != 0
+    assert "row 2, column NIP:" in result.output
+    assert snapshot() == before
