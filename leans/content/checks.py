@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from markdown_it.token import Token
+
 from leans.content.markdown import CALLOUTS, iter_links, parse
 from leans.content.model import Module
 from leans.content.problems import Problem
@@ -38,9 +40,10 @@ def local_path(source: Path, target: str) -> Path:
     return (source.parent / unquote(urlsplit(target).path)).resolve()
 
 
-def _check_links(path: Path, body: str, offset: int, root: Path) -> Iterable[Problem]:
+def _check_links(path: Path, tokens: list[Token], offset: int,
+                 root: Path) -> Iterable[Problem]:
     root = root.resolve()
-    for _token, attribute, target, line in iter_links(parse(body)):
+    for _token, attribute, target, line in iter_links(tokens):
         is_image = attribute == "src"
         kind = link_kind(target)
         where = offset + line
@@ -102,9 +105,12 @@ def _check_footnotes(path: Path, body: str, offset: int) -> Iterable[Problem]:
                               f"footnote [^{name}] has no definition '[^{name}]: ...'")
 
 
-def check_body(path: Path, body: str, offset: int, root: Path) -> list[Problem]:
-    """Links, images, callout blocks and footnotes of one Markdown body."""
-    return [*_check_links(path, body, offset, root), *_check_schemes(path, body, offset),
+def check_body(path: Path, body: str, offset: int, root: Path,
+               tokens: list[Token] | None = None) -> list[Problem]:
+    """Links, images, callout blocks and footnotes of one Markdown body (``tokens``: the
+    body already parsed, if the caller has it)."""
+    tokens = parse(body) if tokens is None else tokens
+    return [*_check_links(path, tokens, offset, root), *_check_schemes(path, body, offset),
             *_check_callouts(path, body, offset),
             *_check_footnotes(path, body, offset)]
 
@@ -124,10 +130,12 @@ def check_glossary_body(path: Path, body: str, offset: int) -> list[Problem]:
     return problems
 
 
-def links_to(source: Path, body: str, file: Path) -> Iterable[tuple[str, str, int]]:
-    """``(target, fragment, line)`` of every link in ``body`` to ``file``; line is 0-based."""
+def links_to(source: Path, body: str, file: Path,
+             tokens: list[Token] | None = None) -> Iterable[tuple[str, str, int]]:
+    """``(target, fragment, line)`` of every link in ``body`` to ``file``; line is 0-based
+    (``tokens``: the body already parsed, if the caller has it)."""
     file = file.resolve()
-    for _token, attribute, target, line in iter_links(parse(body)):
+    for _token, attribute, target, line in iter_links(parse(body) if tokens is None else tokens):
         if (attribute == "href" and link_kind(target) == "relative"
                 and local_path(source, target) == file):
             yield target, urlsplit(target).fragment, line

@@ -9,10 +9,12 @@ from typing import Any
 
 import frontmatter
 import yaml
+from markdown_it.token import Token
 
 from leans.content.blocks import parse_blocks
 from leans.content.checks import check_body, check_glossary_body, check_prerequisites, links_to
 from leans.content.glossary import GLOSSARY_FILE, Glossary, read_terms
+from leans.content.markdown import parse
 from leans.content.model import Catalogue, Lesson, Module, Objective
 from leans.content.problems import Problem
 from leans.content.quiz import load_quiz
@@ -239,10 +241,9 @@ def _check_blocks(module: Module) -> list[Problem]:
     problems: list[Problem] = []
     seen: dict[str, tuple[Path, int]] = {}
     for lesson in module.lessons:
-        blocks, found = parse_blocks(lesson.body)
         problems.extend(Problem(lesson.path, lesson.body_line + line, message)
-                        for line, message in found)
-        for block in blocks:
+                        for line, message in lesson.block_problems)
+        for block in lesson.blocks:
             if block.task_id is None:
                 continue
             where = lesson.body_line + block.line
@@ -322,14 +323,14 @@ def _load_glossary(root: Path, problems: list[Problem]) -> Glossary | None:
     return Glossary(doc.meta["title"].strip(), path, doc.body, doc.body_line, terms)
 
 
-def _check_glossary_links(path: Path, body: str, offset: int,
-                          glossary: Glossary) -> list[Problem]:
+def _check_glossary_links(path: Path, body: str, offset: int, glossary: Glossary,
+                          tokens: list[Token] | None = None) -> list[Problem]:
     """Links to a glossary term (``glosarium.md#anchor``) name a term that exists."""
     return [
         Problem(path, offset + line, f"link {target!r}: the glossary has no term with the "
                                      f"anchor {fragment!r} (a term's anchor is its '##' heading "
                                      "in lower case, spaces as '-')")
-        for target, fragment, line in links_to(path, body, glossary.path)
+        for target, fragment, line in links_to(path, body, glossary.path, tokens)
         if fragment and fragment not in glossary.anchors
     ]
 
@@ -357,9 +358,10 @@ def load_catalogue(root: Path | str) -> Catalogue:
         bodies = [(module.path, module.overview, module.body_line),
                   *((lesson.path, lesson.body, lesson.body_line) for lesson in module.lessons)]
         for path, body, offset in bodies:
-            problems.extend(check_body(path, body, offset, root))
+            tokens = parse(body)  # once for both checks: parsing is most of the load time
+            problems.extend(check_body(path, body, offset, root, tokens))
             if glossary is not None:
-                problems.extend(_check_glossary_links(path, body, offset, glossary))
+                problems.extend(_check_glossary_links(path, body, offset, glossary, tokens))
     rubrics, rubric_problems = load_rubrics(root / "rubrics")
     problems.extend(rubric_problems)
     return Catalogue(root, tuple(modules), tuple(problems), rubrics, glossary)

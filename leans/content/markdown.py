@@ -58,7 +58,9 @@ _CLASSES = {
 }
 
 
-_ATTRIBUTES_RE = re.compile(r"^(?P<head>.*?)\s*\{(?P<attrs>[^{}]*)\}\s*$")
+#: ``head {attrs}``; the head is stripped after (a ``\s*`` before the brace would make a long
+#: run of spaces take quadratic time).
+_ATTRIBUTES_RE = re.compile(r"^(?P<head>.*?)\{(?P<attrs>[^{}]*)\}\s*$")
 
 
 @dataclass(frozen=True)

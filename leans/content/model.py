@@ -63,9 +63,19 @@ class Lesson:
     activity_minutes: int = 0
 
     @cached_property
+    def _parsed_blocks(self) -> tuple[tuple[Block, ...], list[tuple[int, str]]]:
+        # One parse per lesson object: the loader checks it, the pages reuse it.
+        return parse_blocks(self.body)
+
+    @property
     def blocks(self) -> tuple[Block, ...]:
         """The body's container blocks (callouts), in order."""
-        return parse_blocks(self.body)[0]
+        return self._parsed_blocks[0]
+
+    @property
+    def block_problems(self) -> list[tuple[int, str]]:
+        """What is wrong with the blocks' attributes, as (0-based line in the body, message)."""
+        return self._parsed_blocks[1]
 
     @cached_property
     def words(self) -> int:

@@ -17,6 +17,7 @@ from leans.content.loader import OBSOLETE_FIELDS
 from leans.content.model import Catalogue, Module
 from leans.content.problems import Problem
 from leans.content.quiz import USES, Question, Quiz
+from leans.content.yamlcheck import front_matter_end
 
 #: Declared JP (× minutes per JP) may differ from the estimate by this share of the estimate.
 JP_TOLERANCE = 0.25
@@ -155,8 +156,8 @@ def _front_matter(path: Path) -> list[str]:
         lines = path.read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() == "---"), 0)
-    return lines[1:end]
+    end, _problem = front_matter_end(path, lines)
+    return lines[1:end] if end is not None else []
 
 
 def check_obsolete(path: Path) -> list[Problem]:

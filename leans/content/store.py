@@ -86,19 +86,18 @@ class ContentStore:
 
     def render_glossary(self, glossary: Glossary) -> RenderedDoc:
         """The glossary's HTML: only web links and its own anchors survive."""
-        key = (str(glossary.path), glossary.body)
-        doc = self._rendered.get(key)
-        if doc is None:
-            doc = render(glossary.body, lambda target, _image: (
-                target if link_kind(target) in ("anchor", "external") else None))
-            self._rendered[key] = doc
-        return doc
+        return self._cached(glossary.path, glossary.body, lambda: render(
+            glossary.body,
+            lambda target, _image: target if link_kind(target) in ("anchor", "external") else None))
 
     def _render(self, path: Path, body: str, file_url: FileUrl) -> RenderedDoc:
+        return self._cached(path, body, lambda: render(body, self._resolver(path, file_url)))
+
+    def _cached(self, path: Path, body: str, build: Callable[[], RenderedDoc]) -> RenderedDoc:
         key = (str(path), body)
         doc = self._rendered.get(key)
         if doc is None:
-            doc = render(body, self._resolver(path, file_url))
+            doc = build()
             self._rendered[key] = doc
         return doc
 

@@ -147,3 +147,15 @@ def test_any_info_line_parses_renders_and_counts_without_crashing(kind, info, bo
     for block in blocks:
         assert block.task_id is None or block.kind == "tugas"
         assert block.minutes == 0 or 1 <= block.minutes <= 240
+
+
+@pytest.mark.parametrize("line", ["::: tugas Judul" + " " * 40_000 + "x",
+                                  "::: " + "a" * 40_000, "::: tugas Judul" + " " * 40_000 + "{x"])
+def test_a_huge_info_line_is_read_in_linear_time(line):
+    """A pasted line of spaces once took seconds per page (quadratic regular expressions)."""
+    import time
+
+    started = time.perf_counter()
+    count_words(line + "\n:::\n")
+    parse_blocks(line + "\n:::\n")
+    assert time.perf_counter() - started < 2
