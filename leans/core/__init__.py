@@ -56,6 +56,12 @@ def init_app(app: Flask) -> None:
 
 def _error_page(code: int):
     def handler(error):
+        if code == 500:
+            from leans.core.extensions import db
+
+            # The failed request's work is discarded; the page (the user, the header's
+            # notifications) needs a session that can still query.
+            db.session.rollback()
         if code == 403 or (code == 404 and current_user.is_authenticated):
             from leans.core.security import log_refusal
 
