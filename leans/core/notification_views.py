@@ -20,7 +20,6 @@ from leans.core.notifications import (
     mark_read,
     page_of,
     set_email_kinds,
-    unread_count,
 )
 from leans.core.permissions import get_notification_or_404
 
@@ -34,8 +33,7 @@ def index():
     page = int_arg("page", 1, 1, 10_000)
     notifications, pages = page_of(current_user, page)
     return render_template("notifications/index.html", notifications=notifications,
-                           page=min(page, pages), pages=pages, form=EmptyForm(),
-                           unread=unread_count(current_user))
+                           page=min(page, pages), pages=pages, form=EmptyForm())
 
 
 @bp.route("/<int:notification_id>/open", methods=["POST"])

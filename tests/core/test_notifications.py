@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
 
 from leans.certificates.issuing import candidate_for, issue_batch
 from leans.certificates.jobs import run
@@ -276,3 +276,24 @@ def test_a_queue_that_is_down_loses_no_email_and_breaks_no_page(plan_people, mai
     subject = mail.message["Subject"]
     assert "\n" not in subject and "Petakan aktor di desa" in subject
     assert notifications_of("peserta")[0].email_state is EmailState.SENT
+
+
+
+def test_every_page_asks_one_cheap_question_when_nothing_is_unread(plan_people, logged_in):
+    """The header's count is one COUNT on the user's unread rows; the urgent banner's query
+    runs only when something is unread, and the list page does not count twice."""
+    client = logged_in("peserta")
+    for path in ("/dashboard", "/notifications/"):
+        asked: list[str] = []
+
+        def record(conn, cursor, statement, *args, asked=asked):
+            asked.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            assert client.get(path).status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        unread = [s for s in asked if "FROM notifications" in s and "read_at IS NULL" in s]
+        assert len(unread) == 1, (path, unread)
+        assert "count(" in unread[0].lower()
