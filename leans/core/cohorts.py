@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from flask import g, has_request_context
 from sqlalchemy import select
 
 from leans.core.extensions import db
@@ -68,11 +69,15 @@ def is_enrolled(user: User, cohort: Cohort) -> bool:
 
 
 def is_facilitator_of(user: User, cohort: Cohort) -> bool:
-    return db.session.scalar(
-        select(CohortFacilitator.id).where(
-            CohortFacilitator.user_id == user.id, CohortFacilitator.cohort_id == cohort.id
-        )
-    ) is not None
+    """Whether USER facilitates COHORT; asked once per request and pair (a page of answers
+    asks it for every row)."""
+    known = g.setdefault("leans_facilitates", {}) if has_request_context() else {}
+    key = (user.id, cohort.id)
+    if key not in known:
+        known[key] = db.session.scalar(select(CohortFacilitator.id).where(
+            CohortFacilitator.user_id == user.id,
+            CohortFacilitator.cohort_id == cohort.id)) is not None
+    return known[key]
 
 
 def active_participants(cohort: Cohort) -> list[User]:

@@ -66,6 +66,9 @@ def answers_to(cohort: Cohort, module_slug: str, task_id: str) -> list[Participa
     answer_ids = [answer_id for _user, _enrolment, answer_id in rows if answer_id is not None]
     answers = {answer.id: answer for answer in db.session.scalars(
         select(TaskAnswer).where(TaskAnswer.id.in_(answer_ids))
-        .options(selectinload(TaskAnswer.comments).selectinload(TaskComment.author)))
+        # The enrolment too: the permission checks read it for every answer.
+        .options(selectinload(TaskAnswer.enrolment),
+                 selectinload(TaskAnswer.comments).selectinload(TaskComment.author)
+                 .lazyload(User.role_rows)))
     } if answer_ids else {}
     return [ParticipantAnswer(user, answers.get(answer_id)) for user, _e, answer_id in rows]

@@ -405,7 +405,9 @@ def test_the_task_page_queries_do_not_grow_with_participants(as_user, make_user,
         return count()
 
     save(as_user("peserta"), "peta-aktor", "Jawaban", 0, action="submit")
-    few = queries()
+    first = answer_of("peserta", "peta-aktor")
+    post(facilitator, COMMENT.format(id=first.id), {"text": "Oke"}, token_page=TASKS)
+    few = queries()  # one answer with a comment: comments and their authors are loaded too
     cohort = people["cohort"]
     for n in range(6):
         user = make_user(username=f"tambahan{n}")
@@ -455,3 +457,29 @@ def test_an_unenrolled_participants_answer_takes_no_comment(as_user, people):
                     token_page=TASKS)
     assert response.status_code == 404
     assert db.session.scalar(select(func.count(TaskComment.id))) == 0
+
+
+def test_the_lesson_page_queries_do_not_grow_with_answers_and_comments(as_user,
+                                                                       count_queries):
+    """The lesson page is the hot path of a whole hall: its answers and their comments come
+    in a fixed number of queries, however many tasks are answered and commented on."""
+    participant, facilitator = as_user("peserta"), as_user("fasil")
+
+    def queries() -> int:
+        participant.get(LESSON_A)
+        with count_queries() as count:
+            assert participant.get(LESSON_A).status_code == 200
+        return count()
+
+    def comment(task: str, text: str) -> None:
+        post(facilitator, COMMENT.format(id=answer_of("peserta", task).id), {"text": text},
+             token_page=TASKS)
+
+    save(participant, "peta-aktor", "Jawaban", 0, action="submit")
+    comment("peta-aktor", "Oke")
+    few = queries()
+    save(participant, "refleksi", "Refleksi", 0, action="submit")
+    comment("peta-aktor", "Tambahkan satu aktor")
+    comment("refleksi", "Bagus")
+    comment("refleksi", "Satu kalimat lagi")
+    assert queries() == few
