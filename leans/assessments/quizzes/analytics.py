@@ -162,7 +162,10 @@ def objective_gains(pre: Iterable, post: Iterable, order: Sequence[str] = ()
         posts = {e: scores[oid] for e, scores in after.items() if oid in scores}
         if not pres and not posts:
             continue
-        paired = [posts[e] - pres[e] for e in pres if e in posts]
-        gains.append(ObjectiveGain(oid, len(pres), len(posts), _average(pres.values()),
-                                   _average(posts.values()), len(paired), _average(paired)))
+        # The cohort's summary, on this objective's scores (no pass mark per objective).
+        summary = summarize(ParticipantScores(e, pres.get(e), posts.get(e), None, 0)
+                            for e in dict.fromkeys([*pres, *posts]))
+        gains.append(ObjectiveGain(oid, summary.pre_count, summary.post_count,
+                                   summary.pre_average, summary.post_average,
+                                   summary.paired_count, summary.gain))
     return gains
