@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from leans import create_app
 from leans.core.extensions import db
+from tests.fixtures.app import empty_database
 
 
 @pytest.fixture
 def empty_database_url(app, tmp_path):
     """A brand-new empty database of the same kind as the test database."""
-    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() == "sqlite":
-        yield f"sqlite:///{tmp_path}/fresh.sqlite3"
-        return
-    name = f"leans_mig_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with empty_database(app.config["SQLALCHEMY_DATABASE_URI"], tmp_path, "leans_mig") as url:
+        yield url
 
 
 def _schema_differences(app) -> list:

@@ -15,14 +15,12 @@ import subprocess
 import urllib.error
 import urllib.parse
 import urllib.request
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
 
+from tests.fixtures.app import empty_database
 from tests.fixtures.constants import CSRF_RE, PASSWORD
 from tests.fixtures.servers import BIN, clean_env, gunicorn, serving
 
@@ -53,29 +51,14 @@ def login(base: str, name: str, password: str = "bukan-kata-sandinya") -> int:
 
 
 @contextmanager
-def postgres_database() -> Iterator[str]:
-    """A new empty database beside the PostgreSQL test database, dropped afterwards."""
-    url = make_url(os.environ["LEANS_TEST_DATABASE_URL"])
-    name = f"leans_shared_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield url.set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
-@contextmanager
 def database(kind: str, tmp_path) -> Iterator[str]:
     if kind == "sqlite":
         yield f"sqlite:///{tmp_path}/shared.sqlite3"
         return
     if not os.environ.get("LEANS_TEST_DATABASE_URL", "").startswith("postgresql"):
         pytest.skip("PostgreSQL runs when the suite does (LEANS_TEST_DATABASE_URL)")
-    with postgres_database() as url:
+    with empty_database(os.environ["LEANS_TEST_DATABASE_URL"], tmp_path,
+                        "leans_shared") as url:
         yield url
 
 
