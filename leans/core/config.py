@@ -108,7 +108,7 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
                                          None if production else "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,
-        "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "20 per minute"),
+        "LEANS_VERIFY_RATE_LIMIT": env.get("LEANS_VERIFY_RATE_LIMIT", "120 per minute"),
         #: The password throttle (leans.auth.throttle) counts failed password checks only, in
         #: the database. Per account, from any addresses: this many failures within
         #: LEANS_LOCKOUT_MINUTES lock the account until the window has passed.
