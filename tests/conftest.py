@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.fixtures.content",
     "tests.fixtures.quizzes",
     "tests.fixtures.plans",
+    "tests.fixtures.project",
     "tests.fixtures.certificates",
     "tests.fixtures.tracking",
     "tests.fixtures.servers",

@@ -63,7 +63,9 @@ class Candidate:
 
 def _candidate(enrolment: Enrolment, progress: list, plan: ActionPlan | None,
                certificate: Certificate | None, revoked: Certificate | None) -> Candidate:
-    return Candidate(enrolment, eligibility(progress, plan.state if plan else None), plan,
+    return Candidate(enrolment, eligibility(progress, plan.state if plan else None,
+                                              enrolment.cohort.full_path
+                                              and enrolment.cohort.report_required), plan,
                      sum(p.module.jp for p in progress), certificate,
                      None if certificate is not None else revoked)
 
@@ -106,6 +108,15 @@ def candidate_for(enrolment: Enrolment) -> Candidate:
                       revoked.get(enrolment.id))
 
 
+def final_grade(candidate: Candidate) -> dict:
+    """The grade a certificate carries: the report seminar's when the cohort's certificates
+    need it (what was achieved), else the approved plan's."""
+    plan, cohort = candidate.plan, candidate.enrolment.cohort
+    if cohort.full_path and cohort.report_required:
+        return {"predicate": plan.report_predicate, "score": plan.report_score}
+    return {"predicate": plan.predicate, "score": plan.score}
+
+
 def new_code() -> str:
     """96 random bits, URL-safe; never starting with '-' or '_' (spreadsheets, eyes)."""
     while True:
@@ -120,8 +131,7 @@ def _prepare(candidate: Candidate, user: User, year: int, today: dt.date) -> Cer
     code = new_code()
     number = format_number(current_app.config["LEANS_CERT_NUMBER_PATTERN"], seq, year)
     data = frozen_data(user, candidate.enrolment.cohort, number=number, code=code,
-                       jp=candidate.jp, predicate=candidate.plan.predicate,
-                       score=candidate.plan.score, issued_on=today)
+                       jp=candidate.jp, **final_grade(candidate), issued_on=today)
     return Certificate(enrolment_id=candidate.enrolment.id, year=year, seq=seq, number=number,
                        code=code, data=data, status=CertificateStatus.VALID)
 

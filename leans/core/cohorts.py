@@ -11,7 +11,15 @@ from sqlalchemy import select
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.labels import Labelled
-from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
+from leans.core.models import (
+    Cohort,
+    CohortExaminer,
+    CohortFacilitator,
+    Enrolment,
+    Role,
+    User,
+    UserRole,
+)
 
 
 class CohortStatus(Labelled):
@@ -53,6 +61,44 @@ def cohort_facilitators(cohort: Cohort) -> list[User]:
         .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.FACILITATOR))
         .where(CohortFacilitator.cohort_id == cohort.id, User.active.is_(True))
         .order_by(User.full_name)))
+
+
+def cohort_examiners(cohort: Cohort) -> list[User]:
+    """The examiners assigned to a cohort who can act as such now, by name."""
+    return list(db.session.scalars(
+        select(User).join(CohortExaminer, CohortExaminer.user_id == User.id)
+        .join(UserRole, (UserRole.user_id == User.id) & (UserRole.role == Role.EXAMINER))
+        .where(CohortExaminer.cohort_id == cohort.id, User.active.is_(True))
+        .order_by(User.full_name)))
+
+
+def examined_cohorts(user: User) -> list[Cohort]:
+    """Cohorts whose seminars the user examines, newest first."""
+    return list(db.session.scalars(
+        select(Cohort).join(CohortExaminer)
+        .where(CohortExaminer.user_id == user.id)
+        .order_by(Cohort.starts_on.desc())))
+
+
+def is_examiner_of(user: User, cohort: Cohort) -> bool:
+    """Whether USER is an assigned examiner of COHORT (and still holds the role)."""
+    if not user.has_role(Role.EXAMINER):
+        return False
+    known = g.setdefault("leans_examines", {}) if has_request_context() else {}
+    key = (user.id, cohort.id)
+    if key not in known:
+        known[key] = db.session.scalar(select(CohortExaminer.id).where(
+            CohortExaminer.user_id == user.id,
+            CohortExaminer.cohort_id == cohort.id)) is not None
+    return known[key]
+
+
+def mentee_enrolments(user: User) -> list[Enrolment]:
+    """The active enrolments whose participant USER mentors, newest cohort first."""
+    return list(db.session.scalars(
+        select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
+        .where(Enrolment.mentor_id == user.id, Enrolment.unenrolled_at.is_(None))
+        .order_by(Cohort.starts_on.desc(), Enrolment.id)))
 
 
 def all_cohorts() -> list[Cohort]:

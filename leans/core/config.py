@@ -91,6 +91,8 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
             "Tidak Memuaskan>=0"),
         #: The rubric (content/rubrics/<slug>.md) facilitators grade action plans with.
         "LEANS_PLAN_RUBRIC": env.get("LEANS_PLAN_RUBRIC", "rencana-aksi"),
+        #: The rubric the report seminar scores implementation reports with (full path).
+        "LEANS_REPORT_RUBRIC": env.get("LEANS_REPORT_RUBRIC", "laporan-aksi"),
         #: Days without a progress update after which an approved plan counts as stalled.
         "LEANS_STALLED_DAYS": _int(env, "LEANS_STALLED_DAYS", 30),
         #: Days a submitted or resubmitted plan may wait for a grader before its review counts

@@ -31,8 +31,22 @@ class Role(Labelled):
     """What a user may do. A user may hold several roles."""
 
     PARTICIPANT = "participant"
+    #: The coach: guides participants and reviews their plans.
     FACILITATOR = "facilitator"
     ADMIN = "admin"
+    #: A participant's direct superior: endorses the plan, confirms what was carried out.
+    MENTOR = "mentor"
+    #: The penguji who scores plans and reports at the seminars of the cohorts assigned.
+    EXAMINER = "examiner"
+
+
+class PlanPath(Labelled):
+    """How a cohort runs the change project: the lighter path (one facilitator reviews and
+    approves) or LAN's full shape (mentor endorsement, design seminar with two assessors,
+    milestones with evidence, report seminar)."""
+
+    LIGHT = "light"
+    FULL = "full"
 
 
 class UnitType(Labelled):
@@ -151,6 +165,21 @@ class Cohort(db.Model):
     #: A closed cohort is read-only for participants but keeps all data.
     closed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The change project (issue 17) ----------------------------------------------------------
+    #: Light (today's single review) or full (LAN's shape).
+    plan_path: Mapped[PlanPath] = mapped_column(code_type(PlanPath, 8), default=PlanPath.LIGHT)
+    #: Full path: the mentor must endorse a plan before the coach reviews it.
+    endorsement_required: Mapped[bool] = mapped_column(Boolean, default=True)
+    #: Full path: the examiner's share of a seminar grade, in percent (the coach has the rest).
+    examiner_weight: Mapped[int] = mapped_column(Integer, default=50)
+    #: Full path: assessors differing on a criterion by more than this many levels go to
+    #: moderation.
+    moderation_gap: Mapped[int] = mapped_column(Integer, default=1)
+    #: Full path: certificates need the report seminar too, not only the approved design.
+    report_required: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: Months after the cohort ends when participants check in on their plans ("3,6"); empty
+    #: for none.
+    followup_months: Mapped[str] = mapped_column(String(20), default="")
 
     module_rows: Mapped[list[CohortModule]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan",
@@ -162,6 +191,19 @@ class Cohort(db.Model):
     enrolments: Mapped[list[Enrolment]] = relationship(
         back_populates="cohort", cascade="all, delete-orphan"
     )
+    examiner_rows: Mapped[list[CohortExaminer]] = relationship(
+        back_populates="cohort", cascade="all, delete-orphan"
+    )
+
+    @property
+    def full_path(self) -> bool:
+        return self.plan_path == PlanPath.FULL
+
+    @property
+    def followup_schedule(self) -> list[int]:
+        """The follow-up months, ascending."""
+        return sorted({int(m) for m in self.followup_months.replace(" ", "").split(",")
+                       if m.isdigit() and 0 < int(m) <= 36})
 
     @property
     def module_slugs(self) -> list[str]:
@@ -202,6 +244,19 @@ class CohortFacilitator(db.Model):
     user: Mapped[User] = relationship()
 
 
+class CohortExaminer(db.Model):
+    """An examiner (penguji) assigned to a cohort's seminars by the admin."""
+
+    __tablename__ = "cohort_examiners"
+    __table_args__ = (UniqueConstraint("cohort_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohorts.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    cohort: Mapped[Cohort] = relationship(back_populates="examiner_rows")
+    user: Mapped[User] = relationship()
+
+
 class Enrolment(db.Model):
     """A participant in a cohort. Unenrolling keeps the row (and all records) and can be undone."""
 
@@ -214,8 +269,12 @@ class Enrolment(db.Model):
     enrolled_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)
     #: Set when unenrolled; ``None`` while the enrolment is active.
     unenrolled_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    #: The participant's mentor (direct superior) for this training, when linked.
+    mentor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                  index=True)
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    mentor: Mapped[User | None] = relationship(foreign_keys=[mentor_id])
 
 
 def find_user_by_login(login: str) -> User | None:

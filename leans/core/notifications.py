@@ -64,20 +64,35 @@ class NotificationKind(Labelled):
     # administrators
     JOB_FINISHED = "job_finished"
     JOB_FAILED = "job_failed"
+    # the change project's full path
+    ENDORSEMENT_REQUESTED = "endorsement_requested"
+    SEMINAR_SCHEDULED = "seminar_scheduled"
+    SEMINAR_READY = "seminar_ready"
+    MODERATION_NEEDED = "moderation_needed"
+    MILESTONE_REPORTED = "milestone_reported"
+    MILESTONE_RETURNED = "milestone_returned"
+    FOLLOW_UP_DUE = "follow_up_due"
 
 
 #: The kinds each role can receive: the settings page offers these.
 KINDS_BY_ROLE: dict[Role, tuple[NotificationKind, ...]] = {
     Role.PARTICIPANT: (NotificationKind.REVISION_REQUESTED, NotificationKind.PLAN_APPROVED,
                        NotificationKind.CERTIFICATE_ISSUED, NotificationKind.TEST_OPENED,
-                       NotificationKind.TASK_COMMENTED),
+                       NotificationKind.TASK_COMMENTED, NotificationKind.SEMINAR_SCHEDULED,
+                       NotificationKind.MILESTONE_RETURNED, NotificationKind.FOLLOW_UP_DUE),
     Role.FACILITATOR: (NotificationKind.PLAN_SUBMITTED, NotificationKind.PLAN_RESUBMITTED,
-                       NotificationKind.REVIEW_OVERDUE, NotificationKind.PARTICIPANT_STUCK),
+                       NotificationKind.REVIEW_OVERDUE, NotificationKind.PARTICIPANT_STUCK,
+                       NotificationKind.SEMINAR_SCHEDULED, NotificationKind.SEMINAR_READY,
+                       NotificationKind.MODERATION_NEEDED),
     Role.ADMIN: (NotificationKind.JOB_FINISHED, NotificationKind.JOB_FAILED),
+    Role.MENTOR: (NotificationKind.ENDORSEMENT_REQUESTED, NotificationKind.SEMINAR_SCHEDULED,
+                  NotificationKind.MILESTONE_REPORTED, NotificationKind.FOLLOW_UP_DUE),
+    Role.EXAMINER: (NotificationKind.SEMINAR_SCHEDULED, NotificationKind.SEMINAR_READY,
+                    NotificationKind.MODERATION_NEEDED),
 }
 
 #: Kinds shown on every page until read, with their detail (the facilitator's comment).
-URGENT = frozenset({NotificationKind.REVISION_REQUESTED})
+URGENT = frozenset({NotificationKind.REVISION_REQUESTED, NotificationKind.MILESTONE_RETURNED})
 
 #: The message of each kind; ``subject`` is a person or module, ``cohort`` the cohort's name.
 MESSAGES = {
@@ -100,6 +115,23 @@ MESSAGES = {
         "%(subject)s has made no progress for %(days)s days (%(cohort)s)."),
     NotificationKind.JOB_FINISHED: _l("The background job for %(cohort)s has finished."),
     NotificationKind.JOB_FAILED: _l("The background job for %(cohort)s failed."),
+    NotificationKind.ENDORSEMENT_REQUESTED: _l(
+        "%(subject)s asks you, as mentor, to endorse their action plan (%(cohort)s)."),
+    NotificationKind.SEMINAR_SCHEDULED: _l(
+        "A seminar on the action plan of %(subject)s has been scheduled (%(cohort)s)."),
+    NotificationKind.SEMINAR_READY: _l(
+        "The action plan of %(subject)s is ready to be scored at its seminar (%(cohort)s)."),
+    NotificationKind.MODERATION_NEEDED: _l(
+        "The two seminar scores for %(subject)s differ too much: moderation is needed "
+        "(%(cohort)s)."),
+    NotificationKind.MILESTONE_REPORTED: _l(
+        "%(subject)s reported a milestone as carried out: please confirm or return it "
+        "(%(cohort)s)."),
+    NotificationKind.MILESTONE_RETURNED: _l(
+        "Your mentor returned the milestone %(subject)s with a comment (%(cohort)s)."),
+    NotificationKind.FOLLOW_UP_DUE: _l(
+        "The %(days)s-month follow-up check-in on the action plan of %(subject)s is due "
+        "(%(cohort)s)."),
 }
 
 

@@ -19,7 +19,12 @@ from flask import Blueprint, Flask, abort
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from leans.core.cohorts import active_enrolment, is_enrolled, is_facilitator_of
+from leans.core.cohorts import (
+    active_enrolment,
+    is_enrolled,
+    is_examiner_of,
+    is_facilitator_of,
+)
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, Role, User
 from leans.core.notifications import Notification
@@ -30,6 +35,12 @@ class EnrolmentRecord(Protocol):
     certificate."""
 
     enrolment: Enrolment
+
+
+class PlanPart(Protocol):
+    """Anything that belongs to one action plan: an evidence file."""
+
+    plan: EnrolmentRecord
 
 
 class Attempt(EnrolmentRecord, Protocol):
@@ -135,6 +146,71 @@ def can_grade(user: User, plan: EnrolmentRecord) -> bool:
     return can_manage_cohort(user, plan.enrolment.cohort) and not owns(user, plan)
 
 
+# The change project's full path ----------------------------------------------------------
+def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
+    """The participant's linked mentor, still holding the mentor role."""
+    return (user.is_authenticated and enrolment.mentor_id == user.id
+            and user.has_role(Role.MENTOR))
+
+
+def can_read_plan(user: User, plan: EnrolmentRecord) -> bool:
+    """The participant, the mentor, the cohort's coaches and examiners, and admins."""
+    if not user.is_authenticated:
+        return False
+    return (owns(user, plan) or can_grade(user, plan) or is_mentor_of(user, plan.enrolment)
+            or is_examiner_of(user, plan.enrolment.cohort))
+
+
+def can_endorse(user: User, plan: EnrolmentRecord) -> bool:
+    """The mentor endorses (or returns) the plan of their mentee, while the cohort is open;
+    never their own."""
+    return (is_mentor_of(user, plan.enrolment) and not owns(user, plan)
+            and can_change(plan.enrolment.cohort))
+
+
+def can_confirm_milestones(user: User, plan: EnrolmentRecord) -> bool:
+    """The mentor confirms or returns the milestones their mentee reports; when the
+    participant has no mentor who can act (none linked, or the account is inactive or no
+    longer a mentor), a coach of the cohort does. Never one's own; while the cohort is open."""
+    enrolment = plan.enrolment
+    if owns(user, plan) or not can_change(enrolment.cohort):
+        return False
+    mentor = enrolment.mentor
+    if mentor is not None and mentor.active and mentor.has_role(Role.MENTOR):
+        return is_mentor_of(user, enrolment)
+    return can_score_as_coach(user, plan)  # defined below; looked up when called
+
+
+def can_read_evidence(user: User, evidence_file: PlanPart) -> bool:
+    """An evidence file of a milestone report: whoever may read its plan."""
+    return can_read_plan(user, evidence_file.plan)
+
+
+def can_score_as_examiner(user: User, plan: EnrolmentRecord) -> bool:
+    """An assigned examiner of the plan's cohort, never on their own plan."""
+    return (is_examiner_of(user, plan.enrolment.cohort) and not owns(user, plan)
+            and can_change(plan.enrolment.cohort))
+
+
+def can_score_as_coach(user: User, plan: EnrolmentRecord) -> bool:
+    """A facilitator (coach) of the plan's cohort; admins schedule but do not score."""
+    return (user.is_authenticated and user.has_role(Role.FACILITATOR)
+            and is_facilitator_of(user, plan.enrolment.cohort) and not owns(user, plan)
+            and can_change(plan.enrolment.cohort))
+
+
+def can_schedule_seminar(user: User, plan: EnrolmentRecord) -> bool:
+    """Coaches of the cohort and admins record when and where a seminar takes place."""
+    return can_grade(user, plan) and can_change(plan.enrolment.cohort)
+
+
+def can_report_milestones(user: User, plan: EnrolmentRecord) -> bool:
+    """The participant reports milestones and follow-ups on their own plan, also after the
+    training's dates (follow-ups come months later), until an admin closes the cohort."""
+    return (owns(user, plan) and plan.enrolment.unenrolled_at is None
+            and can_change(plan.enrolment.cohort))
+
+
 def can_read_attempt(user: User, attempt: Attempt) -> bool:
     """The participant's own attempt; staff of the cohort once it is submitted."""
     if owns(user, attempt):
@@ -221,5 +297,7 @@ def init_app(app: Flask) -> None:
                   is_facilitator, is_staff,
                   can_change, can_grade, can_read_attempt, can_answer_attempt,
                   can_answer_task, can_read_task_answer, can_comment_on_task,
-                  can_download_certificate)
+                  can_download_certificate, can_read_plan, can_endorse,
+                  can_confirm_milestones, can_score_as_examiner, can_score_as_coach,
+                  can_schedule_seminar, can_report_milestones, can_read_evidence)
     app.jinja_env.globals.update({predicate.__name__: predicate for predicate in predicates})

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, literal, null, select, union_all
 
 from leans.assessments.plans.models import ActionPlan
-from leans.assessments.plans.states import PlanState
+from leans.assessments.plans.states import DESIGN_APPROVED
 from leans.assessments.quizzes.attempts import post_test_passed_at
 from leans.assessments.quizzes.models import QuizAttempt
 from leans.assessments.tasks.models import TaskAnswer
@@ -88,7 +88,8 @@ def _facts_query(enrolments, with_times: bool = True):
         QuizAttempt.submitted_at.is_not(None))
     plans = select(literal("p"), ActionPlan.enrolment_id, none, none, ActionPlan.approved_at,
                    none, none, none).where(
-        enrolments(ActionPlan.enrolment_id), ActionPlan.state == PlanState.APPROVED)
+        enrolments(ActionPlan.enrolment_id),
+        ActionPlan.state.in_([str(s) for s in DESIGN_APPROVED]))
     tasks = select(literal("t"), TaskAnswer.enrolment_id, TaskAnswer.module_slug,
                    TaskAnswer.task_id, task_time, none, none, none).where(
         enrolments(TaskAnswer.enrolment_id), TaskAnswer.submitted_at.is_not(None))

@@ -30,6 +30,10 @@ from leans.modules.progress import (
 )
 from leans.modules.training import training_modules
 
+#: Full path: the plan waits for the mentor or a seminar's assessors.
+AWAITING_OTHERS = frozenset({PlanState.AWAITING_ENDORSEMENT, PlanState.DESIGN_SEMINAR,
+                             PlanState.DESIGN_MODERATION, PlanState.REPORT_SEMINAR,
+                             PlanState.REPORT_MODERATION})
 
 class NextStepKind(Labelled):
     """The one thing a participant should do next in a training."""
@@ -40,6 +44,7 @@ class NextStepKind(Labelled):
     REVISE_PLAN = "revise_plan"
     SUBMIT_PLAN = "submit_plan"
     AWAIT_GRADING = "await_grading"
+    CARRY_OUT_PLAN = "carry_out_plan"
     DOWNLOAD_CERTIFICATE = "download_certificate"
     COMPLETE = "complete"
 
@@ -66,6 +71,8 @@ class PlanSnapshot:
     #: When the latest version was submitted, if one was.
     submitted_at: dt.datetime | None = None
     revision: RevisionNote | None = None
+    #: The cohort's full path expects milestones reported and an implementation report.
+    report_expected: bool = False
 
 
 class IssuedCertificate(Protocol):
@@ -128,8 +135,10 @@ def next_step(progress: Sequence[ModuleProgress], *, plan: PlanSnapshot | None =
     4. the first unfinished, unlocked module's pre-test (while none of its lessons is done
        and the cohort is open), its next lesson, or its post-test;
     5. write and submit the action plan a module still requires;
-    6. wait for the plan's grading (since it was submitted);
-    7. the training is complete; otherwise the first unfinished module's page.
+    6. wait for the plan's grading (since it was submitted), or for the mentor or a
+       seminar on the full path;
+    7. on the full path, carry out the approved plan: milestones, then the report;
+    8. the training is complete; otherwise the first unfinished module's page.
     """
     if plan is not None and plan.state is PlanState.REVISION_REQUESTED:
         return NextStep(NextStepKind.REVISE_PLAN, revision=plan.revision)
@@ -147,8 +156,11 @@ def next_step(progress: Sequence[ModuleProgress], *, plan: PlanSnapshot | None =
     if plan_needed and drafting:
         return NextStep(NextStepKind.SUBMIT_PLAN,
                         plan_has_content=plan is not None and plan.has_content)
-    if plan_needed and plan is not None and plan.state in AWAITING_GRADER:
+    if plan is not None and (plan_needed and plan.state in AWAITING_GRADER
+                             or plan.state in AWAITING_OTHERS):
         return NextStep(NextStepKind.AWAIT_GRADING, since=plan.submitted_at)
+    if plan is not None and plan.state is PlanState.APPROVED and plan.report_expected:
+        return NextStep(NextStepKind.CARRY_OUT_PLAN)
     unfinished = next((p for p in progress if not p.complete), None)
     if unfinished is None:
         return NextStep(NextStepKind.COMPLETE)
@@ -192,7 +204,8 @@ def _snapshot(plan: ActionPlan, submitted_at: dt.datetime | None,
     draft = normalize(plan.draft or {})
     has_content = any(bool(value) for value in draft.values())
     return PlanSnapshot(plan.id, PlanState(plan.state), has_content,
-                        has_content and not missing_fields(draft), submitted_at, revision)
+                        has_content and not missing_fields(draft), submitted_at, revision,
+                        plan.enrolment.cohort.full_path)
 
 
 def _revision_notes(plan_ids: list[int]) -> dict[int, RevisionNote]:

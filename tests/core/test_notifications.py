@@ -186,7 +186,8 @@ def test_email_can_be_turned_off_per_kind_and_the_list_keeps_everything(
     page = client.get("/notifications/settings").get_data(as_text=True)
     offered = set(re.findall(r'name="email" value="([a-z_]+)"', page))
     assert offered == {"revision_requested", "plan_approved", "certificate_issued",
-                       "test_opened", "task_commented"}  # a participant's kinds only
+                       "test_opened", "task_commented", "seminar_scheduled",
+                       "milestone_returned", "follow_up_due"}  # a participant's kinds only
     response = client.post("/notifications/settings", data={
         "email": ["plan_approved", "certificate_issued", "test_opened"],
         "csrf_token": fetch_csrf_token(client, "/notifications/settings")})
@@ -242,7 +243,10 @@ def test_without_smtp_nothing_is_emailed_and_set_email_kinds_round_trips(plan_pe
     set_email_kinds(peserta, [NotificationKind.TEST_OPENED, NotificationKind.PLAN_APPROVED])
     assert email_opt_outs(peserta) == {NotificationKind.REVISION_REQUESTED,
                                        NotificationKind.CERTIFICATE_ISSUED,
-                                       NotificationKind.TASK_COMMENTED}
+                                       NotificationKind.TASK_COMMENTED,
+                                       NotificationKind.SEMINAR_SCHEDULED,
+                                       NotificationKind.MILESTONE_RETURNED,
+                                       NotificationKind.FOLLOW_UP_DUE}
 
 
 def test_a_queue_that_is_down_loses_no_email_and_breaks_no_page(plan_people, mail_app,

@@ -13,6 +13,7 @@ def init_app(app: Flask) -> None:
     from leans.assessments.plans import models  # noqa: F401 - registers the tables
     from leans.assessments.plans.content import LABELS, PILOT_VILLAGES, ROW_FIELDS
     from leans.assessments.plans.grading_views import bp as grading_bp
+    from leans.assessments.plans.project_views import bp as project_bp
     from leans.assessments.plans.scoring import parse_thresholds
     from leans.assessments.plans.views import bp as plan_bp
     from leans.content import ContentError, get_catalogue
@@ -24,17 +25,25 @@ def init_app(app: Flask) -> None:
     except ValueError as error:
         raise ConfigError(f"LEANS_PREDICATE_THRESHOLDS: {error}") from error
     with app.app_context():
-        if app.config["LEANS_PLAN_RUBRIC"] not in get_catalogue().rubrics:
-            raise ContentError(
-                f"The action-plan rubric '{app.config['LEANS_PLAN_RUBRIC']}' is missing: add "
-                f"content/rubrics/{app.config['LEANS_PLAN_RUBRIC']}.md or set "
-                "LEANS_PLAN_RUBRIC.")
-        found = band_mismatches(get_catalogue().rubrics[app.config["LEANS_PLAN_RUBRIC"]],
-                                parse_thresholds(app.config["LEANS_PREDICATE_THRESHOLDS"]))
+        found = []
+        for setting in ("LEANS_PLAN_RUBRIC", "LEANS_REPORT_RUBRIC"):
+            slug = app.config[setting]
+            if slug not in get_catalogue().rubrics:
+                raise ContentError(f"The rubric '{slug}' is missing: add "
+                                   f"content/rubrics/{slug}.md or set {setting}.")
+            found += band_mismatches(get_catalogue().rubrics[slug],
+                                     parse_thresholds(app.config["LEANS_PREDICATE_THRESHOLDS"]))
         if found:
             raise ConfigError("LEANS_PREDICATE_THRESHOLDS differs from the rubric's bands:\n"
                               + "\n".join(found))
+    from leans.core.models import Role
     app.jinja_env.globals.update(plan_labels=LABELS, plan_rows=ROW_FIELDS,
-                                 pilot_villages=PILOT_VILLAGES)
+                                 pilot_villages=PILOT_VILLAGES,
+                                 project_roles={Role.EXAMINER, Role.FACILITATOR, Role.ADMIN})
     app.register_blueprint(plan_bp)
     app.register_blueprint(grading_bp)
+    app.register_blueprint(project_bp)
+    from leans.assessments.plans.followup_views import bp as followups_bp
+    app.register_blueprint(followups_bp)
+    from leans.assessments.plans.milestone_views import bp as milestones_bp
+    app.register_blueprint(milestones_bp)

@@ -25,6 +25,15 @@ def plan_rubric() -> Rubric:
     return get_catalogue().rubrics[current_app.config["LEANS_PLAN_RUBRIC"]]
 
 
+def report_rubric() -> Rubric:
+    return get_catalogue().rubrics[current_app.config["LEANS_REPORT_RUBRIC"]]
+
+
+def rubric_for(stage: str) -> Rubric:
+    """The rubric a seminar of STAGE scores with."""
+    return report_rubric() if stage == "report" else plan_rubric()
+
+
 def thresholds() -> list[Threshold]:
     return parse_thresholds(current_app.config["LEANS_PREDICATE_THRESHOLDS"])
 

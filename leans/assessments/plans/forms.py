@@ -20,7 +20,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from leans.assessments.plans.content import (
@@ -39,6 +39,8 @@ from leans.core.forms import LeansForm
 from leans.core.labels import LABELS as CODE_LABELS
 
 SHORT, LONG = 300, 10000
+#: Longest comment on the full path's forms (the services refuse longer, with a message).
+MAX_COMMENT = 5000
 #: Empty rows offered under each table; "Add a row" adds more, without JavaScript too.
 BLANK_ROWS = 2
 
@@ -276,3 +278,64 @@ class UpdateForm(LeansForm):
                                   validators=[Length(max=100)])
     note = TextAreaField(_l("Short note"), validators=[Length(max=2000)])
     reported_on = DateField(_l("Date"), validators=[InputRequired()])
+
+
+class EndorsementForm(LeansForm):
+    """The mentor's word on a plan: endorse, or return with a comment."""
+
+    decision = RadioField(_l("Your decision"), choices=[
+        ("endorse", _l("Endorse: the plan fits my unit's goals and I will support it")),
+        ("return", _l("Return with a comment"))], validators=[InputRequired()])
+    comment = TextAreaField(_l("Comment"), validators=[Length(max=MAX_COMMENT)])
+    state_version = IntegerField(validators=[InputRequired()])
+
+
+class SeminarScoreForm(LeansForm):
+    """An assessor's scoring at a seminar; the levels come as ``level-<criterion>`` fields."""
+
+    overall_comment = TextAreaField(_l("Overall comment"), validators=[Length(max=MAX_COMMENT)])
+    state_version = IntegerField(validators=[InputRequired()])
+
+
+class ModerationForm(LeansForm):
+    """The examiner settles the disputed criteria (``level-<criterion>`` fields)."""
+
+    reason = TextAreaField(_l("Reason for the levels settled on"),
+                           validators=[InputRequired(), Length(max=MAX_COMMENT)])
+    state_version = IntegerField(validators=[InputRequired()])
+
+
+class ScheduleForm(LeansForm):
+    """When and where a seminar is held, and who sits on the panel."""
+
+    day = DateField(_l("Date"), validators=[InputRequired()])
+    time = StringField(_l("Time (WIB, HH:MM)"), validators=[InputRequired(), Length(max=5)])
+    place = StringField(_l("Place, or the link of the online meeting"),
+                        validators=[InputRequired(), Length(max=200)])
+    panel = TextAreaField(_l("Panel (names and roles)"), validators=[Length(max=500)])
+
+    def validate_time(self, field: StringField) -> None:
+        parts = (field.data or "").split(":")
+        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not (
+                0 <= int(parts[0]) < 24 and 0 <= int(parts[1]) < 60):
+            raise ValidationError(_("Write the time as HH:MM, for example 09:30."))
+
+
+class SendToSeminarForm(LeansForm):
+    comment = TextAreaField(_l("Note for the seminar (optional)"),
+                            validators=[Length(max=MAX_COMMENT)])
+    state_version = IntegerField(validators=[InputRequired()])
+
+
+class ReportForm(LeansForm):
+    """The implementation report (laporan aksi perubahan)."""
+
+    summary = TextAreaField(_l("What was achieved (summary)"),
+                            validators=[InputRequired(), Length(max=5000)])
+    results = TextAreaField(_l("Results for the people the plan serves"),
+                            validators=[InputRequired(), Length(max=5000)])
+    obstacles = TextAreaField(_l("Obstacles and how they were handled"),
+                              validators=[Length(max=5000)])
+    sustainability = TextAreaField(_l("What continues after the training"),
+                                   validators=[Length(max=5000)])
+    lessons = TextAreaField(_l("Lessons learned"), validators=[Length(max=5000)])

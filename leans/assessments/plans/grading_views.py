@@ -15,7 +15,7 @@ from leans.assessments.plans.access import (
     thresholds,
 )
 from leans.assessments.plans.content import diff
-from leans.assessments.plans.forms import GradeForm
+from leans.assessments.plans.forms import GradeForm, SendToSeminarForm
 from leans.assessments.plans.models import ActionPlan, PlanVersion
 from leans.assessments.plans.states import AWAITING_GRADER, PlanAction, PlanState
 from leans.assessments.plans.workflow import PlanError, change_grade, decide, start_review
@@ -56,8 +56,14 @@ def _screen(plan: ActionPlan, form: GradeForm | None = None, status: int = 200,
     changes = diff(versions[-2].content, versions[-1].content) if len(versions) > 1 else []
     if form is None:
         form = GradeForm(state_version=plan.state_version)
+    full_path = plan.enrolment.cohort.full_path
+    if full_path:  # graded at the design seminar: the coach reviews and sends it on
+        form.decision.choices = [c for c in form.decision.choices if c[0] == "request_revision"]
     return render_template("plans/grade.html", plan=plan, rubric=plan_rubric(), form=form,
-                           changes=changes, entered=entered or _entered_from(plan)), status
+                           changes=changes, entered=entered or _entered_from(plan),
+                           full_path=full_path,
+                           send_form=SendToSeminarForm(state_version=plan.state_version)
+                           ), status
 
 
 def _entered_from(plan: ActionPlan) -> dict:

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 from leans.content.rubric import Rubric, Threshold, ThresholdError, parse_thresholds, predicate
 
-__all__ = ["Grade", "Threshold", "ThresholdError", "cap", "grade", "parse_thresholds",
-           "predicate", "weighted_score"]
+__all__ = ["Grade", "SeminarGrade", "Threshold", "ThresholdError", "cap", "combine", "grade",
+           "level_gap", "parse_thresholds", "predicate", "weighted_score"]
 
 
 def weighted_score(rubric: Rubric, levels: Mapping[str, int]) -> float:
@@ -62,3 +62,51 @@ def grade(rubric: Rubric, levels: Mapping[str, int], thresholds: list[Threshold]
     below = tuple(c.id for c in rubric.below_minimum(levels))
     label = cap(by_score, rubric.below_minimum_cap, thresholds) if below else by_score
     return Grade(score, label, by_score, below)
+
+
+@dataclass(frozen=True)
+class SeminarGrade:
+    """Two assessors' scoring combined: the criteria they differ on by more than the gap
+    (moderation needed while any is unresolved), and, once none is, the grade."""
+
+    #: Criterion ids on which the two differ by more than the allowed gap, in rubric order.
+    disputed: tuple[str, ...]
+    #: The combined grade; None while a disputed criterion is unresolved.
+    grade: Grade | None
+
+
+def level_gap(rubric: Rubric, criterion_id: str, a: int, b: int) -> int:
+    """How many levels apart two points of one criterion are."""
+    criterion = next(c for c in rubric.criteria if c.id == criterion_id)
+    order = sorted(level.points for level in criterion.levels)
+    return abs(order.index(a) - order.index(b))
+
+
+def combine(rubric: Rubric, examiner: Mapping[str, int], coach: Mapping[str, int], *,
+            examiner_weight: int, gap: int, thresholds: list[Threshold],
+            resolved: Mapping[str, int] | None = None) -> SeminarGrade:
+    """Combine the examiner's and the coach's levels: on each criterion, the level scores
+    weighted (EXAMINER_WEIGHT percent for the examiner), or the examiner's RESOLVED level
+    after moderation. The predicate is capped when a criterion's combined score is below its
+    minimum level's score."""
+    resolved = resolved or {}
+    disputed = tuple(c.id for c in rubric.criteria
+                     if level_gap(rubric, c.id, examiner[c.id], coach[c.id]) > gap)
+    if any(cid not in resolved for cid in disputed):
+        return SeminarGrade(disputed, None)
+    total_weight = sum(c.weight for c in rubric.criteria)
+    score, below = 0.0, []
+    for criterion in rubric.criteria:
+        if criterion.id in resolved:
+            value = criterion.level(resolved[criterion.id]).score
+        else:
+            value = (examiner_weight * criterion.level(examiner[criterion.id]).score
+                     + (100 - examiner_weight) * criterion.level(coach[criterion.id]).score
+                     ) / 100
+        if value < criterion.minimum.score:
+            below.append(criterion.id)
+        score += criterion.weight * value
+    score = round(score / total_weight, 2)
+    by_score = predicate(score, thresholds)
+    label = cap(by_score, rubric.below_minimum_cap, thresholds) if below else by_score
+    return SeminarGrade(disputed, Grade(score, label, by_score, tuple(below)))

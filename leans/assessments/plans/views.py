@@ -73,7 +73,7 @@ def _page(cohort, plan, form=None, conflict=None, errors=(), problems=(), status
         for table in added:  # the first empty row of the table a row was added to
             focus = f"{table}-{form.used_rows(table)}-{ROW_FIELDS[table][0]}"
     update_form = None
-    if plan.state == PlanState.APPROVED and can_change(cohort):
+    if plan.state == PlanState.APPROVED and can_change(cohort) and not cohort.full_path:
         update_form = UpdateForm(reported_on=local_today())
         activities = plan.latest_version.content.get("activities", [])
         update_form.activity_index.choices = [

@@ -113,7 +113,7 @@ def _change_state(plan: ActionPlan, action: PlanAction, expected_state_version: 
     """Move the plan along the workflow atomically; refuse if someone moved it first."""
     _ensure_fresh(plan, expected_state_version)
     try:
-        new_state = next_state(PlanState(plan.state), action)
+        new_state = next_state(PlanState(plan.state), action, plan.enrolment.cohort.full_path)
     except TransitionError:
         raise PlanError(_("This step is not possible while the plan is in its current state; "
                           "reload the page.")) from None
@@ -131,25 +131,50 @@ def _change_state(plan: ActionPlan, action: PlanAction, expected_state_version: 
 
 def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
            now: dt.datetime) -> PlanVersion:
-    """Save the typed text, check it is complete, and freeze it as the next version.
-    Raises :class:`IncompletePlan` with the draft saved, so the caller can keep it."""
+    """Save the typed text, check it is complete, and freeze it as the next version: to the
+    mentor first when the cohort's full path needs an endorsement not yet given, else to
+    the coaches. Raises :class:`IncompletePlan` with the draft saved, so the caller can keep
+    it."""
     save_draft(plan, content, expected_version, now)
     problems = missing_fields(plan.draft)
     if problems:
         raise IncompletePlan(problems)
     number = len(plan.versions) + 1
-    _change_state(plan, PlanAction.SUBMIT, None, reviewer_id=None, review_started_at=None)
+    cohort = plan.enrolment.cohort
+    to_mentor = needs_endorsement(plan)
+    _change_state(plan, PlanAction.SUBMIT_TO_MENTOR if to_mentor else PlanAction.SUBMIT, None,
+                  reviewer_id=None, review_started_at=None)
     version = PlanVersion(plan_id=plan.id, number=number, content=plan.draft, submitted_at=now)
     db.session.add(version)
     db.session.flush()
-    record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number)
-    cohort = plan.enrolment.cohort
+    record(actor, "plan.submitted", "action_plan", plan.id, at=now, version=number,
+           to_mentor=to_mentor)
     resolve(plan_topic(plan.id), [NotificationKind.REVISION_REQUESTED], now)
-    notify_all([f for f in cohort_facilitators(cohort) if f.id != actor.id],
-               NotificationKind.PLAN_RESUBMITTED if number > 1 else NotificationKind.PLAN_SUBMITTED,
-               "grading.screen", {"plan_id": plan.id}, subject=plan.enrolment.user.full_name,
-               cohort=cohort, topic=plan_topic(plan.id), at=now)
+    if to_mentor:
+        notify(plan.enrolment.mentor, NotificationKind.ENDORSEMENT_REQUESTED,
+               "project.mentor_plan", {"plan_id": plan.id},
+               subject=plan.enrolment.user.full_name, cohort=cohort, topic=plan_topic(plan.id),
+               at=now)
+    else:
+        ask_coaches(plan, actor, resubmitted=number > 1, now=now)
     return version
+
+
+def needs_endorsement(plan: ActionPlan) -> bool:
+    """The cohort's full path asks for the mentor's endorsement, a mentor is linked, and
+    the plan has not been endorsed yet (an endorsement stands through later revisions)."""
+    cohort = plan.enrolment.cohort
+    return (cohort.full_path and cohort.endorsement_required and plan.endorsed_at is None
+            and plan.enrolment.mentor is not None)
+
+
+def ask_coaches(plan: ActionPlan, actor: User, *, resubmitted: bool, now: dt.datetime) -> None:
+    """Tell the cohort's facilitators that the plan waits for their review."""
+    notify_all([f for f in cohort_facilitators(plan.enrolment.cohort) if f.id != actor.id],
+               NotificationKind.PLAN_RESUBMITTED if resubmitted
+               else NotificationKind.PLAN_SUBMITTED,
+               "grading.screen", {"plan_id": plan.id}, subject=plan.enrolment.user.full_name,
+               cohort=plan.enrolment.cohort, topic=plan_topic(plan.id), at=now)
 
 
 def start_review(plan: ActionPlan, grader: User, expected_state_version: int,
@@ -209,6 +234,9 @@ def decide(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: list[Thre
         decision)
     if action is None:
         raise PlanError(_("Choose a decision: request a revision or approve."))
+    if action is PlanAction.APPROVE and plan.enrolment.cohort.full_path:
+        raise PlanError(_("In this cohort the plan is graded at the design seminar by the "
+                          "examiner and the coach: send it to the seminar instead."))
     chosen = _checked_levels(rubric, levels)
     if action is PlanAction.REQUEST_REVISION and not overall_comment.strip():
         raise PlanError(_("Explain in the overall comment what the participant should revise."))
@@ -238,6 +266,9 @@ def change_grade(plan: ActionPlan, grader: User, rubric: Rubric, thresholds: lis
                  now: dt.datetime) -> PlanReview:
     """Change a released grade; a reason is required and recorded."""
     _ensure_fresh(plan, expected_state_version)
+    if plan.enrolment.cohort.full_path:
+        raise PlanError(_("In this cohort the grade comes from the design seminar's two "
+                          "assessors; it cannot be changed by one grader."))
     if not reason.strip():
         raise PlanError(_("Give the reason for changing a released grade."))
     chosen = _checked_levels(rubric, levels)
