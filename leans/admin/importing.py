@@ -1,5 +1,6 @@
 """Importing participants from a spreadsheet: a preview of every row (new / update /
-unchanged / error) and an all-or-nothing apply that is idempotent (NIP is the key)."""
+unchanged / error) and an all-or-nothing apply that is idempotent (NIP is the key). A
+participant's row may name their mentor (``mentor_import``)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,16 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, insert, select
 
-from leans.admin.sheets import HEADERS, Sheet
+from leans.admin.mentor_import import (
+    EMAIL_LIMIT,
+    EMAIL_RE,
+    MENTOR_FIELDS,
+    Mentor,
+    column,
+    plan_mentors,
+    read_mentor,
+)
+from leans.admin.sheets import Sheet
 from leans.auth.passwords import NO_PASSWORD
 from leans.auth.services import mint_setup_token
 from leans.core.audit import record
@@ -23,12 +33,11 @@ from leans.core.models import Cohort, Enrolment, Role, UnitType, User, UserRole,
 ROLE_NAMES = {"participant": Role.PARTICIPANT, "peserta": Role.PARTICIPANT,
               "facilitator": Role.FACILITATOR, "fasilitator": Role.FACILITATOR,
               "admin": Role.ADMIN}
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PROFILE = ("full_name", "nip", "golongan", "jabatan", "unit", "kecamatan", "desa", "email")
 #: How the preview names each profile field.
 FIELD_LABELS = {"full_name": _l("Name"), "nip": "NIP", "golongan": _l("Rank/grade"),
                 "jabatan": _l("Position"), "unit": _l("Unit"), "kecamatan": "Kecamatan",
-                "desa": "Desa", "email": _l("Email")}
+                "desa": "Desa", "email": _l("Email"), "mentor": _l("Mentor")}
 LIMITS = {"full_name": 200, "jabatan": 200, "unit": 200, "kecamatan": 100, "desa": 100}
 
 
@@ -50,12 +59,16 @@ class RowResult:
     errors: list[tuple[str, str]] = field(default_factory=list)
     user: User | None = None
     changes: list[Change] = field(default_factory=list)
+    #: The participant's mentor, when the row names one.
+    mentor: Mentor | None = None
 
 
 @dataclass
 class ImportPlan:
     results: list[RowResult]
     ignored_headers: list[str]
+    #: The file has a mentor's column (the preview then shows each row's mentor).
+    mentor_columns: bool = False
 
     @property
     def ok(self) -> bool:
@@ -79,6 +92,8 @@ class NewAccount:
     #: The email of this person's own row (never looked up by name: names repeat).
     email: str | None
     setup_token: str
+    #: A mentor named by a participant's row (not a row of the file).
+    mentor: bool = False
 
 
 def not_yet_activated(user: User) -> bool:
@@ -89,7 +104,7 @@ def not_yet_activated(user: User) -> bool:
 
 def _column(sheet: Sheet, name: str) -> str:
     """The header text the file uses for one of our fields (for error messages)."""
-    return HEADERS[name][0].upper() if name == "nip" else HEADERS[name][0]
+    return column(name)
 
 
 def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
@@ -121,7 +136,9 @@ def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
         except IdentityError as error:
             fail("golongan", str(error))
     values["email"] = raw.get("email", "").lower() or None
-    if values["email"] and not EMAIL_RE.match(values["email"]):
+    if values["email"] and len(values["email"]) > EMAIL_LIMIT:
+        fail("email", _("longer than %(n)d characters", n=EMAIL_LIMIT))
+    elif values["email"] and not EMAIL_RE.match(values["email"]):
         fail("email", _("'%(value)s' is not an email address", value=values["email"]))
     role = raw.get("role", "").strip().lower() or "participant"
     values["role"] = ROLE_NAMES.get(role)
@@ -130,12 +147,12 @@ def _read(sheet: Sheet, number: int, cells: list[str]) -> RowResult:
     elif values["role"] is Role.ADMIN:
         fail("role", _("an import cannot make anyone an administrator: give that role on the "
                        "account's page, where it is recorded"))
+    read_mentor(raw, values, fail)
     return result
 
 
-def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
-    """Check every row against the file itself and the database; writes nothing."""
-    results = [_read(sheet, number, cells) for number, cells in sheet.rows]
+def _accounts() -> tuple[dict[str, User], dict[str, User], dict[tuple[str, str], list[User]]]:
+    """Every account by NIP, by email, and (those without a NIP) by name and unit."""
     by_nip = {u.nip: u for u in db.session.scalars(select(User).where(User.nip.is_not(None)))
               }
     by_email = {u.email: u for u in db.session.scalars(select(User).where(
@@ -145,6 +162,20 @@ def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
     by_name: dict[tuple[str, str], list[User]] = {}
     for u in db.session.scalars(select(User).where(User.nip.is_(None))):
         by_name.setdefault((u.full_name.lower(), (u.unit or "").lower()), []).append(u)
+    return by_nip, by_email, by_name
+
+
+def _current_mentors(cohort: Cohort) -> dict[int, User | None]:
+    """Each participant's mentor in the cohort, by the participant's id."""
+    return {user_id: mentor for user_id, mentor in db.session.execute(
+        select(Enrolment.user_id, User).outerjoin(User, User.id == Enrolment.mentor_id)
+        .where(Enrolment.cohort_id == cohort.id))}
+
+
+def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
+    """Check every row against the file itself and the database; writes nothing."""
+    results = [_read(sheet, number, cells) for number, cells in sheet.rows]
+    by_nip, by_email, by_name = _accounts()
     enrolled = set(db.session.scalars(select(Enrolment.user_id).where(
         Enrolment.cohort_id == cohort.id, Enrolment.unenrolled_at.is_(None))))
     seen_nip: dict[str, int] = {}
@@ -186,11 +217,17 @@ def plan_import(sheet: Sheet, cohort: Cohort) -> ImportPlan:
             result.errors.append(("email", _("%(email)s is already used by %(name)s",
                                              email=email, name=by_email[email].full_name)))
         result.user = user
-        _classify(result, user, enrolled)
-    return ImportPlan(results, sheet.ignored_headers)
+    mentor_columns = any(name in sheet.fields for name in MENTOR_FIELDS)
+    if mentor_columns:
+        plan_mentors(results, by_nip, by_email)
+    mentors = _current_mentors(cohort) if mentor_columns else {}
+    for result in results:
+        _classify(result, result.user, enrolled, mentors)
+    return ImportPlan(results, sheet.ignored_headers, mentor_columns)
 
 
-def _classify(result: RowResult, user: User | None, enrolled: set[int]) -> None:
+def _classify(result: RowResult, user: User | None, enrolled: set[int],
+              mentors: dict[int, User | None]) -> None:
     if user is None:
         result.action = "new"
         return
@@ -202,6 +239,11 @@ def _classify(result: RowResult, user: User | None, enrolled: set[int]) -> None:
         result.changes.append(Change("role", None, values["role"]))
     if user.id not in enrolled and values["role"] is Role.PARTICIPANT:
         result.changes.append(Change("enrolment", None, None))
+    mentor, current = result.mentor, mentors.get(user.id)
+    if mentor is not None and (mentor.user is None or mentor.user is not current
+                               or mentor.needs_role):
+        result.changes.append(Change("mentor", current.full_name if current else None,
+                                     mentor.full_name))
     result.action = "update" if result.changes else "unchanged"
 
 
@@ -211,19 +253,56 @@ def _unit_type(values: dict) -> UnitType:
     return UnitType.KECAMATAN if "kecamatan" in values.get("unit", "").lower() else UnitType.OPD
 
 
-def _usernames(results: list[RowResult]) -> dict[int, str]:
+def _usernames(people: list[tuple[object, str | None, str]]) -> dict[object, str]:
+    """A new username for each (key, email, full name): the email's local part, else the
+    name, made unique."""
     taken = set(db.session.scalars(select(func.lower(User.username))))
     names = {}
-    for result in results:
-        base = (result.values["email"] or "").split("@")[0] or result.values["full_name"]
+    for key, email, full_name in people:
+        base = (email or "").split("@")[0] or full_name
         stem = re.sub(r"[^a-z0-9]+", ".", base.lower()).strip(".")[:40] or "peserta"
         candidate, n = stem, 1
         while candidate in taken:
             n += 1
             candidate = f"{stem}{n}"
         taken.add(candidate)
-        names[result.row] = candidate
+        names[key] = candidate
     return names
+
+
+def _new_mentors(results: list[RowResult]) -> list[Mentor]:
+    """The mentors the import makes, each once, in the order the file first names them."""
+    found: dict[int, Mentor] = {}
+    for result in results:
+        if result.mentor is not None and result.mentor.new:
+            found.setdefault(id(result.mentor), result.mentor)
+    return list(found.values())
+
+
+def _create_accounts(new: list[RowResult], mentors: list[Mentor],
+                     now: dt.datetime) -> tuple[list[NewAccount], dict[object, int]]:
+    """The new accounts (the rows' people, then the new mentors), each with a setup link;
+    their ids by row number (people) or by mentor."""
+    people = [(r.row, r.values, _unit_type(r.values)) for r in new] + [
+        (m, {"full_name": m.full_name, "nip": m.nip, "email": m.email}, None) for m in mentors]
+    usernames = _usernames([(key, values.get("email"), values["full_name"])
+                            for key, values, _unit in people])
+    accounts, rows = [], []
+    for key, values, unit_type in people:
+        minted = mint_setup_token(now)
+        accounts.append(NewAccount(values["full_name"], usernames[key],
+                                   values.get("email") or None, minted.token,
+                                   mentor=isinstance(key, Mentor)))
+        rows.append({**{k: values.get(k) or None for k in PROFILE},
+                     "full_name": values["full_name"],
+                     "username": usernames[key], "password_hash": NO_PASSWORD,
+                     "unit_type": unit_type, "active": True,
+                     "must_change_password": False, "session_version": 1, "created_at": now,
+                     "setup_token_hash": minted.digest,
+                     "setup_token_expires_at": minted.expires_at})
+    ids = {username: user_id for username, user_id in db.session.execute(
+        insert(User).returning(User.username, User.id), rows)} if rows else {}
+    return accounts, {key: ids[username] for key, username in usernames.items()}
 
 
 def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[NewAccount]:
@@ -233,25 +312,16 @@ def apply_import(plan: ImportPlan, cohort: Cohort, admin: User | None) -> list[N
         raise ValueError("the import has errors; nothing was written")
     now = utcnow()
     new = [r for r in plan.results if r.action == "new"]
-    usernames = _usernames(new)
-    accounts, rows = [], []
-    for result in new:
-        minted = mint_setup_token(now)
-        accounts.append(NewAccount(result.values["full_name"], usernames[result.row],
-                                   result.values.get("email") or None, minted.token))
-        rows.append({**{k: result.values.get(k) or None for k in PROFILE},
-                     "full_name": result.values["full_name"],
-                     "username": usernames[result.row], "password_hash": NO_PASSWORD,
-                     "unit_type": _unit_type(result.values), "active": True,
-                     "must_change_password": False, "session_version": 1, "created_at": now,
-                     "setup_token_hash": minted.digest,
-                     "setup_token_expires_at": minted.expires_at})
-    ids = db.session.scalars(insert(User).returning(User.id), rows).all() if rows else []
-    new_ids = {result.row: user_id for result, user_id in zip(new, ids, strict=True)}
+    mentors = _new_mentors(plan.results)
+    accounts, new_ids = _create_accounts(new, mentors, now)
     _update_existing([r for r in plan.results if r.action == "update"])
     _enrol_and_assign(plan.results, new_ids, cohort, now)
-    record(admin, "users.imported", "cohort", cohort.id, at=now, new=len(new),
-           updated=plan.counts["update"], unchanged=plan.counts["unchanged"])
+    _link_mentors(plan.results, new_ids, cohort, admin, now)
+    details = {"new": len(new), "updated": plan.counts["update"],
+               "unchanged": plan.counts["unchanged"]}
+    if plan.mentor_columns:
+        details["new_mentors"] = len(mentors)
+    record(admin, "users.imported", "cohort", cohort.id, at=now, **details)
     db.session.flush()
     return accounts
 
@@ -263,7 +333,7 @@ def _update_existing(results: list[RowResult]) -> None:
                 setattr(result.user, change.field, change.new)
 
 
-def _enrol_and_assign(results: list[RowResult], new_ids: dict[int, int], cohort: Cohort,
+def _enrol_and_assign(results: list[RowResult], new_ids: dict[object, int], cohort: Cohort,
                       now: dt.datetime) -> None:
     """Roles, enrolments and facilitator links, in bulk (no per-row queries)."""
     from leans.core.models import CohortFacilitator
@@ -290,3 +360,32 @@ def _enrol_and_assign(results: list[RowResult], new_ids: dict[int, int], cohort:
         db.session.execute(insert(UserRole), role_rows)
     if enrolments:
         db.session.execute(insert(Enrolment), enrolments)
+
+
+def _link_mentors(results: list[RowResult], new_ids: dict[object, int], cohort: Cohort,
+                  admin: User | None, now: dt.datetime) -> None:
+    """The mentor role for the rows' mentors who lack it, and each participant's link to
+    their mentor; every link that changes is audited."""
+    wanted: dict[int, int] = {}  # participant's id -> mentor's id
+    needing_role: set[int] = set()
+    for result in results:
+        mentor = result.mentor
+        if mentor is None:
+            continue
+        mentor_id = mentor.user.id if mentor.user is not None else \
+            new_ids[mentor if mentor.new else mentor.row]
+        wanted[new_ids.get(result.row) or result.user.id] = mentor_id
+        if mentor.needs_role:
+            needing_role.add(mentor_id)
+    if not wanted:
+        return
+    if needing_role:
+        db.session.execute(insert(UserRole), [{"user_id": user_id, "role": Role.MENTOR}
+                                              for user_id in sorted(needing_role)])
+    for enrolment in db.session.scalars(select(Enrolment).where(
+            Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(wanted))):
+        mentor_id = wanted[enrolment.user_id]
+        if enrolment.mentor_id != mentor_id:
+            record(admin, "enrolment.mentor_linked", "enrolment", enrolment.id, at=now,
+                   mentor=mentor_id, previous=enrolment.mentor_id, source="import")
+            enrolment.mentor_id = mentor_id

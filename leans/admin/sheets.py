@@ -44,6 +44,11 @@ HEADERS: dict[str, tuple[str, ...]] = {
     "desa": ("desa", "desa/kelurahan", "kelurahan", "village"),
     "email": ("email", "e-mail", "surel"),
     "role": ("role", "peran"),
+    # Optional: the participant's mentor (direct superior), found or made by NIP or email.
+    "mentor_nip": ("nip mentor", "nip_mentor", "mentor nip", "mentor's nip"),
+    "mentor_name": ("nama mentor", "nama_mentor", "mentor name", "mentor's name", "mentor"),
+    "mentor_email": ("email mentor", "email_mentor", "e-mail mentor", "surel mentor",
+                     "mentor email", "mentor's email"),
 }
 
 

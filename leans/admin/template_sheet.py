@@ -18,12 +18,16 @@ from leans.core.spreadsheets import XLSX_MIMETYPE, Table, to_csv, to_xlsx
 #: the importer accepts).
 COLUMNS = {"nip": "NIP", "name": "Nama", "golongan": "Pangkat/Golongan", "jabatan": "Jabatan",
            "unit": "Unit/OPD", "kecamatan": "Kecamatan", "desa": "Desa", "email": "Email",
-           "role": "Peran"}
-#: A fictional person, marked as an example in the name; the row itself imports cleanly.
+           "role": "Peran", "mentor_nip": "NIP Mentor", "mentor_name": "Nama Mentor",
+           "mentor_email": "Email Mentor"}
+#: A fictional person and their fictional mentor, marked as examples in the names; the row
+#: itself imports cleanly.
 EXAMPLE = {"nip": "199001012015031002", "name": "Budi Contoh (CONTOH)",
            "golongan": "III/a", "jabatan": "Analis Kebijakan", "unit": "Kecamatan Kapas",
            "kecamatan": "Kapas", "desa": "Bakalan", "email": "budi.contoh@example.com",
-           "role": "peserta"}
+           "role": "peserta", "mentor_nip": "197203151998031007",
+           "mentor_name": "Dra. Sri Contoh, M.Si. (CONTOH)",
+           "mentor_email": "sri.contoh@example.com"}
 FILENAME = "templat-impor-peserta"
 
 
@@ -43,6 +47,16 @@ def _notes() -> dict[str, str]:
                    "person."),
         "role": _("peserta (participant, the default when empty) or fasilitator "
                   "(facilitator)."),
+        "mentor_nip": _("Optional, participants only: the NIP of the participant's mentor "
+                        "(direct superior), 18 digits. LEANS finds the mentor's account by "
+                        "this NIP, else by the mentor's email; a mentor not yet in LEANS gets "
+                        "an account with a setup link."),
+        "mentor_name": _("The mentor's full name with titles; required when the mentor is "
+                         "not yet in LEANS. Write it the same way in every row that names "
+                         "this mentor."),
+        "mentor_email": _("Optional: the mentor's email, to find the account when there is no "
+                          "NIP and to send the setup link. One mentor may mentor several "
+                          "participants; nobody is their own mentor."),
     }
 
 

@@ -15,11 +15,20 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from leans.admin import uploads
 from leans.admin.blueprint import bp
-from leans.admin.cohorts import CohortError, module_order, save_cohort, set_closed, set_enrolled
-from leans.admin.forms import CohortForm, ImportForm
+from leans.admin.cohorts import (
+    FIELDS,
+    CohortError,
+    link_mentor,
+    module_order,
+    save_cohort,
+    set_closed,
+    set_enrolled,
+)
+from leans.admin.forms import CohortForm, ImportForm, MentorForm
 from leans.admin.importing import FIELD_LABELS, apply_import, plan_import
 from leans.admin.sheets import SheetError, read_sheet
 from leans.admin.template_sheet import download_template
@@ -29,7 +38,7 @@ from leans.core.cohorts import all_cohorts
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.mail import send_setup_link
-from leans.core.models import Cohort, Enrolment, Role, User, UserRole
+from leans.core.models import Cohort, Enrolment, PlanPath, Role, User, UserRole
 
 
 def _cohort(slug: str) -> Cohort:
@@ -47,10 +56,15 @@ def home():
     return render_template("admin/home.html", cohorts=all_cohorts())
 
 
-def _facilitator_choices() -> list[tuple[int, str]]:
-    users = db.session.scalars(select(User).join(UserRole).where(
-        UserRole.role == Role.FACILITATOR).order_by(User.full_name))
-    return [(u.id, u.full_name) for u in users]
+def _role_holders(role: Role) -> list[User]:
+    return list(db.session.scalars(select(User).join(UserRole).where(
+        UserRole.role == role).order_by(User.full_name, User.id)))
+
+
+def _staff_choices(form: CohortForm) -> None:
+    """The facilitators and examiners a cohort can have: the holders of each role."""
+    form.facilitators.choices = [(u.id, u.full_name) for u in _role_holders(Role.FACILITATOR)]
+    form.examiners.choices = [(u.id, u.full_name) for u in _role_holders(Role.EXAMINER)]
 
 
 def _save_cohort(form: CohortForm, cohort: Cohort | None) -> Cohort | None:
@@ -58,11 +72,13 @@ def _save_cohort(form: CohortForm, cohort: Cohort | None) -> Cohort | None:
     known = [m.slug for m in get_catalogue().modules]
     modules = module_order(known, request.form.getlist("module"),
                            {slug: request.form.get(f"position-{slug}", "") for slug in known})
-    fields = {name: getattr(form, name).data
-              for name in ("name", "slug", "starts_on", "ends_on", "place")}
+    fields = {name: getattr(form, name).data for name in FIELDS
+              if getattr(form, name).data is not None}  # an empty number keeps its value
+    fields["plan_path"] = PlanPath(form.plan_path.data)
     try:
         saved = save_cohort(cohort, current_user, fields=fields, modules=modules,
-                            facilitator_ids=set(form.facilitators.data or []))
+                            facilitator_ids=set(form.facilitators.data or []),
+                            examiner_ids=set(form.examiners.data or []))
     except CohortError as error:
         db.session.rollback()
         flash(str(error), "error")
@@ -71,34 +87,37 @@ def _save_cohort(form: CohortForm, cohort: Cohort | None) -> Cohort | None:
     return saved
 
 
+def _cohort_form_page(form: CohortForm, cohort: Cohort | None, chosen: list[str]):
+    return render_template("admin/cohort_form.html", form=form, cohort=cohort,
+                           modules=get_catalogue().modules,
+                           chosen=request.form.getlist("module") or chosen)
+
+
 @bp.route("/cohorts/new", methods=["GET", "POST"])
 def new_cohort():
     """Create a cohort (angkatan)."""
     form = CohortForm()
-    form.facilitators.choices = _facilitator_choices()
+    _staff_choices(form)
     if form.validate_on_submit() and (cohort := _save_cohort(form, None)):
         flash(_("Cohort %(name)s created.", name=cohort.name), "success")
         return redirect(url_for("admin.people", slug=cohort.slug))
-    return render_template("admin/cohort_form.html", form=form, cohort=None,
-                           modules=get_catalogue().modules,
-                           chosen=request.form.getlist("module") or
-                           [m.slug for m in get_catalogue().modules])
+    return _cohort_form_page(form, None, [m.slug for m in get_catalogue().modules])
 
 
 @bp.route("/cohorts/<slug>/edit", methods=["GET", "POST"])
 def edit_cohort(slug: str):
-    """Change a cohort: dates, place, modules and their order, facilitators."""
+    """Change a cohort: dates, place, modules and their order, facilitators, examiners and
+    the change project's settings."""
     cohort = _cohort(slug)
     form = CohortForm(obj=cohort)
-    form.facilitators.choices = _facilitator_choices()
+    _staff_choices(form)
     if request.method == "GET":
         form.facilitators.data = [row.user_id for row in cohort.facilitator_rows]
+        form.examiners.data = [row.user_id for row in cohort.examiner_rows]
     if form.validate_on_submit() and _save_cohort(form, cohort):
         flash(_("Cohort saved."), "success")
         return redirect(url_for("admin.people", slug=cohort.slug))
-    return render_template("admin/cohort_form.html", form=form, cohort=cohort,
-                           modules=get_catalogue().modules,
-                           chosen=request.form.getlist("module") or cohort.module_slugs)
+    return _cohort_form_page(form, cohort, cohort.module_slugs)
 
 
 @bp.route("/cohorts/<slug>/<any(close, reopen):action>", methods=["POST"])
@@ -118,9 +137,42 @@ def close_cohort(slug: str, action: str):
 def people(slug: str):
     """The cohort's participants (enrolled and unenrolled) and facilitators."""
     cohort = _cohort(slug)
-    enrolments = db.session.scalars(select(Enrolment).where(Enrolment.cohort_id == cohort.id)
-                                    .join(User).order_by(User.full_name)).all()
-    return render_template("admin/people.html", cohort=cohort, enrolments=enrolments)
+    enrolments = db.session.scalars(
+        select(Enrolment).where(Enrolment.cohort_id == cohort.id)
+        .join(User, User.id == Enrolment.user_id).order_by(User.full_name)
+        .options(selectinload(Enrolment.user), selectinload(Enrolment.mentor))).all()
+    return render_template("admin/people.html", cohort=cohort, enrolments=enrolments,
+                           mentors=_role_holders(Role.MENTOR),
+                           examiners=[row.user for row in cohort.examiner_rows])
+
+
+@bp.route("/cohorts/<slug>/enrolments/<int:user_id>/mentor", methods=["POST"])
+def enrolment_mentor(slug: str, user_id: int):
+    """Link a participant to their mentor in this cohort, or unlink (audited)."""
+    cohort = _cohort(slug)
+    enrolment = db.session.scalar(select(Enrolment).where(
+        Enrolment.cohort_id == cohort.id, Enrolment.user_id == user_id)) or abort(404)
+    form = MentorForm()
+    form.mentor.choices = [("", "")] + [(str(u.id), u.full_name)
+                                        for u in _role_holders(Role.MENTOR)]
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        flash(_("Choose a mentor from the list, or nobody."), "error")
+        return redirect(url_for("admin.people", slug=slug))
+    mentor = db.session.get(User, int(form.mentor.data)) if form.mentor.data else None
+    try:
+        changed = link_mentor(enrolment, mentor, current_user)
+    except CohortError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("admin.people", slug=slug))
+    db.session.commit()
+    if changed:
+        flash(_("%(mentor)s is now the mentor of %(name)s.", mentor=mentor.full_name,
+                name=enrolment.user.full_name) if mentor else
+              _("%(name)s has no mentor now.", name=enrolment.user.full_name), "success")
+    return redirect(url_for("admin.people", slug=slug))
 
 
 @bp.route("/cohorts/<slug>/enrolments/<int:user_id>/<any(unenrol, enrol):action>",

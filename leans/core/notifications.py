@@ -83,7 +83,7 @@ KINDS_BY_ROLE: dict[Role, tuple[NotificationKind, ...]] = {
     Role.FACILITATOR: (NotificationKind.PLAN_SUBMITTED, NotificationKind.PLAN_RESUBMITTED,
                        NotificationKind.REVIEW_OVERDUE, NotificationKind.PARTICIPANT_STUCK,
                        NotificationKind.SEMINAR_SCHEDULED, NotificationKind.SEMINAR_READY,
-                       NotificationKind.MODERATION_NEEDED),
+                       NotificationKind.MODERATION_NEEDED, NotificationKind.MILESTONE_REPORTED),
     Role.ADMIN: (NotificationKind.JOB_FINISHED, NotificationKind.JOB_FAILED),
     Role.MENTOR: (NotificationKind.ENDORSEMENT_REQUESTED, NotificationKind.SEMINAR_SCHEDULED,
                   NotificationKind.MILESTONE_REPORTED, NotificationKind.FOLLOW_UP_DUE),

@@ -1,21 +1,17 @@
-"""Facilitators and admins: approved plans after the training, moving or stalled."""
+"""Facilitators and admins: design-approved plans, moving, stalled or completed, with their
+evidence, per cohort, OPD, kecamatan and desa."""
 
 from __future__ import annotations
 
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from leans.assessments.plans.models import ActionPlan
-from leans.assessments.plans.states import PlanState
 from leans.core.cohorts import staff_cohorts
-from leans.core.extensions import db
 from leans.core.i18n import local_today
-from leans.core.models import Enrolment, Role
+from leans.core.models import Role
 from leans.core.permissions import role_required
 from leans.core.spreadsheets import download
-from leans.reports.tracker import by_village, export_table, track
+from leans.reports.tracker import export_table, summaries, tracked_plans
 
 bp = Blueprint("tracker", __name__)
 
@@ -24,28 +20,22 @@ def _tracked():
     cohorts = staff_cohorts(current_user)
     chosen = request.args.get("cohort", "")
     ids = [c.id for c in cohorts if not chosen or c.slug == chosen]
-    plans = db.session.scalars(
-        select(ActionPlan).join(Enrolment, Enrolment.id == ActionPlan.enrolment_id)
-        .where(Enrolment.cohort_id.in_(ids), ActionPlan.state == PlanState.APPROVED)
-        .options(selectinload(ActionPlan.versions), selectinload(ActionPlan.updates),
-                 selectinload(ActionPlan.enrolment).selectinload(Enrolment.user),
-                 selectinload(ActionPlan.enrolment).selectinload(Enrolment.cohort)))
-    today, days = local_today(), current_app.config["LEANS_STALLED_DAYS"]
-    tracked = [track(plan, today=today, stalled_days=days) for plan in plans]
+    tracked = tracked_plans(ids, today=local_today(),
+                            stalled_days=current_app.config["LEANS_STALLED_DAYS"])
     village = request.args.get("village", "")
     if village:
         tracked = [t for t in tracked if village in t.villages]
-    tracked.sort(key=lambda t: (not t.stalled, t.plan.enrolment.user.full_name.lower()))
     return cohorts, chosen, village, tracked
 
 
 @bp.route("/grading/tracker")
 @role_required(Role.FACILITATOR, Role.ADMIN)
 def overview():
-    """Which approved plans are moving and which are stalled, per cohort and per village."""
+    """Which plans are moving, stalled or completed: per cohort, OPD, kecamatan, desa and
+    target village, then each plan."""
     cohorts, chosen, village, tracked = _tracked()
     return render_template("plans/tracker.html", cohorts=cohorts, chosen=chosen,
-                           village=village, tracked=tracked, villages=by_village(tracked),
+                           village=village, tracked=tracked, summaries=summaries(tracked),
                            stalled_days=current_app.config["LEANS_STALLED_DAYS"])
 
 

@@ -108,7 +108,11 @@ def _import_template(client, post_form, csrf_token) -> str:
     done = post_form(client, "/admin/cohorts/k/import/confirm",
                      {"token": token, "filename": "templat.csv"}, token_page="/admin/")
     assert done.status_code == 200
-    (path,) = set(SETUP_RE.findall(done.get_data(as_text=True)))
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td><code>([^<]*)</code>",
+                      done.get_data(as_text=True))
+    assert len(rows) == 2  # the example participant, and the example's mentor
+    (path,) = {SETUP_RE.search(link).group(0) for name, link in rows
+               if name.startswith("Budi Contoh")}
     return path
 
 
