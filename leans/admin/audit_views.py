@@ -9,8 +9,24 @@ from sqlalchemy.orm import selectinload
 from leans.core.audit import AuditEvent, AuditObject
 from leans.core.extensions import db
 from leans.core.forms import int_arg
+from leans.core.labels import LABELS
 from leans.core.models import Role
 from leans.core.permissions import role_required
+
+#: Detail keys whose values are codes, and the enums (named as in ``LABELS``) they come from:
+#: the page shows their labels.
+CODED_DETAILS = {"stage": ("SeminarStage",), "role": ("AssessorRole",),
+                 "status": ("FollowUpStatus", "MilestoneStatus")}
+
+
+def detail_text(key: str, value: object) -> str:
+    """An audit detail's value as the page shows it: a code's label, else the value."""
+    for enum_name in CODED_DETAILS.get(key, ()):
+        label = LABELS[enum_name].get(str(value))
+        if label is not None:
+            return str(label)
+    return str(value)
+
 
 bp = Blueprint("audit", __name__)
 
@@ -29,5 +45,6 @@ def trail():
     if object_id:
         query = query.where(AuditEvent.object_id == object_id)
     return render_template("admin/audit.html", events=db.session.scalars(query).all(),
+                           detail_text=detail_text,
                            kind=kind, object_id=object_id,
                            object_types=list(AuditObject))

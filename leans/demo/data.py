@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-from dataclasses import dataclass
 
 import click
 from flask import current_app
@@ -24,177 +23,37 @@ from leans.assessments.quizzes.scoring import (
 )
 from leans.assessments.tasks.answers import add_comment
 from leans.assessments.tasks.models import TaskAnswer
-from leans.auth.services import create_user
 from leans.certificates.issuing import candidates, issue_batch
 from leans.content import get_catalogue
 from leans.content.model import Module
 from leans.core.extensions import db
-from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, UnitType, User
+from leans.core.models import Cohort, Enrolment, Role, User
+from leans.demo.people import (
+    DEMO_COHORT_SLUG,
+    DEMO_MODULES,
+    DEMO_PASSWORD,
+    NEXT_COHORT,
+    NEXT_PEOPLE,
+    PEOPLE,
+    PROJECT_PEOPLE,
+    DemoPerson,
+    link,
+    upsert_cohort,
+    upsert_person,
+)
 from leans.demo.plans import DEMO_TODAY, load_demo_plans
+from leans.demo.project import (
+    COACHES,
+    PROJECT_CERTIFIED,
+    PROJECT_COHORT,
+    PROJECT_PROGRESS,
+    link_mentors_and_examiner,
+    load_project_plans,
+    upsert_project_cohort,
+)
 from leans.modules.models import LessonCompletion
 from leans.modules.training import training_modules
 from leans.reports.reminders import send_reminders
-
-DEMO_PASSWORD = "leans-demo-2026"  # noqa: S105 - printed for the demo on purpose
-DEMO_COHORT_SLUG = "angkatan-1"
-DEMO_MODULES = [
-    "kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor",
-    "kemandirian-profesionalisme-asn", "berorientasi-hasil-dan-dampak", "keberlanjutan-program",
-    "menyusun-rencana-aksi",
-]
-
-
-@dataclass(frozen=True)
-class DemoPerson:
-    username: str
-    full_name: str
-    roles: tuple[Role, ...]
-    unit: str
-    unit_type: UnitType | None
-    jabatan: str
-    nip: str | None = None
-    ni_pppk: str | None = None
-    golongan: str | None = None
-    kecamatan: str | None = None
-    desa: str | None = None
-    email: str | None = None
-
-
-P, F, A = (Role.PARTICIPANT,), (Role.FACILITATOR,), (Role.ADMIN,)
-OPD, KEC, DESA = UnitType.OPD, UnitType.KECAMATAN, UnitType.DESA
-
-PEOPLE: list[DemoPerson] = [
-    DemoPerson("admin", "Anisa Rahmawati, S.Kom.", A, "BKPP Kabupaten Bojonegoro", OPD,
-               "Pranata Komputer Ahli Muda", nip="199003142015032002", golongan="III/b",
-               email="admin@leans.example"),
-    DemoPerson("retno", "Dr. Hj. Retno Wulandari, M.Si.", F, "BKPP Kabupaten Bojonegoro", OPD,
-               "Widyaiswara Ahli Madya", nip="197504212000122003", golongan="IV/b",
-               email="retno@leans.example"),
-    DemoPerson("bambang", "Bambang Irawan, S.Sos., M.AP.", F, "BKPP Kabupaten Bojonegoro", OPD,
-               "Widyaiswara Ahli Muda", nip="198107152006041005", golongan="III/d"),
-    DemoPerson("fauzi", "Dr. H. Ahmad Fauzi Rahmatullah, S.Sos., M.Si.", P, "Dinas Sosial", OPD,
-               "Kepala Bidang Perlindungan dan Jaminan Sosial", nip="197812052003121004",
-               golongan="IV/a", email="fauzi@leans.example"),
-    DemoPerson("siti", "Siti Nurhayati, S.E., M.M.", P, "Badan Perencanaan Pembangunan Daerah",
-               OPD, "Perencana Ahli Muda", nip="198609262015052001", golongan="III/c"),
-    DemoPerson("budi", "Budi Santoso, S.Pt.", P, "Dinas Peternakan dan Perikanan", OPD,
-               "Penyuluh Pertanian Ahli Pertama", nip="199201102019031007", golongan="III/b"),
-    DemoPerson("endang", "Ir. Endang Sulistyowati, M.P.", P,
-               "Dinas Ketahanan Pangan dan Pertanian", OPD, "Kepala Seksi Penyuluhan",
-               nip="197709232005012006", golongan="III/d"),
-    DemoPerson("rina", "dr. Rina Kartikasari", P, "Dinas Kesehatan", OPD,
-               "Dokter Ahli Muda", nip="198805172014022001", golongan="III/c"),
-    DemoPerson("arif", "Moh. Arif Hidayat, S.Kom.", P,
-               "Dinas Kependudukan dan Pencatatan Sipil", OPD, "Pranata Komputer Ahli Pertama",
-               nip="199407302020121003", golongan="III/a"),
-    DemoPerson("lilik", "Hj. Lilik Maslikah, S.Pd., M.Pd.", P, "Dinas Pendidikan", OPD,
-               "Kepala Seksi Kurikulum", nip="198003082006042008", golongan="III/d"),
-    DemoPerson("agus", "Agus Priyanto, S.STP., M.Si.", P,
-               "Dinas Pemberdayaan Masyarakat dan Desa", OPD, "Kepala Bidang Pemberdayaan",
-               nip="198112122001121002", golongan="IV/a"),
-    DemoPerson("dwi", "Dwi Wahyuningsih, S.E.", P,
-               "Dinas Perdagangan, Koperasi dan Usaha Mikro", OPD, "Analis Usaha Mikro",
-               nip="199011042017082001", golongan="III/a"),
-    DemoPerson("yusuf", "Yusuf Efendi, A.Md.", P,
-               "Dinas Perumahan, Kawasan Permukiman dan Cipta Karya", OPD,
-               "Pengelola Data Rumah Tidak Layak Huni", nip="199306182015031001",
-               golongan="II/d"),
-    DemoPerson("fitri", "Fitri Handayani, S.Psi.", P,
-               "Dinas Pemberdayaan Perempuan dan Perlindungan Anak", OPD,
-               "Penyuluh Sosial Ahli Pertama (PPPK)", ni_pppk="199502142023212011"),
-    DemoPerson("sugeng", "Drs. Sugeng Riyadi, M.M.", P, "Kecamatan Kedungadem", KEC,
-               "Sekretaris Kecamatan", nip="197106111998031005", golongan="IV/a",
-               kecamatan="Kedungadem"),
-    DemoPerson("kholis", "Nur Kholis, S.Sos.", P, "Kecamatan Ngasem", KEC,
-               "Kepala Seksi Kesejahteraan Sosial", nip="198402272009011003",
-               golongan="III/c", kecamatan="Ngasem"),
-    DemoPerson("wahyu", "Wahyu Setiawan, S.IP.", P, "Kecamatan Ngraho", KEC,
-               "Kepala Seksi Pemberdayaan Masyarakat", nip="198708092011011002",
-               golongan="III/b", kecamatan="Ngraho"),
-    DemoPerson("sutrisno", "Sutrisno", P, "Pemerintah Desa Tondomulo", DESA, "Kepala Desa",
-               kecamatan="Kedungadem", desa="Tondomulo"),
-    DemoPerson("wahyuni", "Sri Wahyuni", P, "Pemerintah Desa Tondomulo", DESA,
-               "Kader Posyandu", kecamatan="Kedungadem", desa="Tondomulo"),
-    DemoPerson("mulyono", "Mulyono", P, "Pemerintah Desa Kolong", DESA, "Sekretaris Desa",
-               kecamatan="Ngasem", desa="Kolong"),
-    DemoPerson("umi", "Umi Kulsum", P, "Pemerintah Desa Kolong", DESA, "Ketua TP PKK Desa",
-               kecamatan="Ngasem", desa="Kolong"),
-    DemoPerson("suparno", "Suparno, S.Pd.", P, "Pemerintah Desa Nganti", DESA, "Kepala Desa",
-               kecamatan="Ngraho", desa="Nganti"),
-    DemoPerson("tutik", "Tutik Rahayu", P, "Pemerintah Desa Nganti", DESA, "Kader PKK",
-               kecamatan="Ngraho", desa="Nganti"),
-    # Added last so that everyone above keeps their id (lesson times depend on it).
-    DemoPerson("hartono", "Hartono, S.E., M.Ak.", P,
-               "Badan Pengelolaan Keuangan dan Aset Daerah", OPD, "Analis Anggaran Ahli Muda",
-               nip="198204152008011004", golongan="III/d"),
-    DemoPerson("ratna", "Ratna Dewi Puspitasari, S.Sos.", P,
-               "Bagian Kesejahteraan Rakyat Sekretariat Daerah", OPD,
-               "Analis Kebijakan Ahli Pertama", nip="198911302014032002", golongan="III/b"),
-]
-
-
-def _upsert_person(person: DemoPerson) -> User:
-    fields = {
-        "full_name": person.full_name, "unit": person.unit, "unit_type": person.unit_type,
-        "jabatan": person.jabatan, "nip": person.nip, "ni_pppk": person.ni_pppk,
-        "golongan": person.golongan, "kecamatan": person.kecamatan, "desa": person.desa,
-        "email": person.email,
-    }
-    user = db.session.scalar(select(User).where(User.username == person.username))
-    if user is None:
-        return create_user(username=person.username, password=DEMO_PASSWORD,
-                           roles=set(person.roles), **fields)
-    for name, value in fields.items():
-        setattr(user, name, value)
-    user.set_roles(set(person.roles))
-    user.active = True
-    return user
-
-
-#: The next cohort, planned: enrolled, nothing started yet (shows admin and reports).
-NEXT_COHORT = ("angkatan-2", "LEANS Angkatan II", dt.date(2027, 2, 1), dt.date(2027, 4, 30))
-NEXT_PEOPLE: list[DemoPerson] = [
-    DemoPerson("rahmat", "Rahmat Hidayat, S.T.", P, "Dinas Pekerjaan Umum Sumber Daya Air",
-               OPD, "Teknik Pengairan Ahli Muda", nip="198803212012121002", golongan="III/c"),
-    DemoPerson("nurul", "Nurul Aini, S.KM.", P, "Dinas Kesehatan", OPD,
-               "Penyuluh Kesehatan Masyarakat", nip="199107072019022003", golongan="III/a"),
-    DemoPerson("slamet", "Slamet Riyadi", P, "Pemerintah Desa Kolong", DESA, "Kepala Dusun",
-               kecamatan="Ngasem", desa="Kolong"),
-]
-
-
-def _upsert_cohort(slug: str = DEMO_COHORT_SLUG, name: str = "LEANS Angkatan I",
-                   starts: dt.date = dt.date(2026, 10, 5),
-                   ends: dt.date = dt.date(2026, 12, 18)) -> Cohort:
-    cohort = db.session.scalar(select(Cohort).where(Cohort.slug == slug))
-    if cohort is None:
-        cohort = Cohort(slug=slug)
-        db.session.add(cohort)
-    cohort.name = name
-    cohort.starts_on = starts
-    cohort.ends_on = ends
-    cohort.place = "Aula BKPP Kabupaten Bojonegoro"
-    cohort.closed = False
-    if cohort.module_slugs != DEMO_MODULES:
-        cohort.set_modules(DEMO_MODULES)
-    return cohort
-
-
-def _link(cohort: Cohort, users: list[User]) -> None:
-    db.session.flush()
-    facilitators = {row.user_id for row in cohort.facilitator_rows}
-    enrolled = {row.user_id: row for row in cohort.enrolments}
-    for user in users:
-        if user.has_role(Role.FACILITATOR) and user.id not in facilitators:
-            cohort.facilitator_rows.append(CohortFacilitator(user=user))
-        if user.has_role(Role.PARTICIPANT):
-            if user.id not in enrolled:
-                cohort.enrolments.append(
-                    Enrolment(user=user, enrolled_at=dt.datetime(2026, 10, 5, 1, tzinfo=dt.UTC))
-                )
-            else:
-                enrolled[user.id].unenrolled_at = None
-
 
 #: Lessons each participant has finished (in course order), the day they started (days after
 #: the cohort's start) and their pace in days per lesson: every stage of progress is on show,
@@ -223,15 +82,17 @@ DEFAULT_TASK_ANSWER = ("Jawaban saya (contoh data demo): saya sudah mencobanya d
                        "dan mencatat hasilnya untuk rencana aksi.")
 
 
-def _record_progress(cohort: Cohort, users: list[User]) -> None:
-    """Lesson completions at fixed times, so that a second run changes nothing."""
+def _record_progress(cohort: Cohort, users: list[User],
+                     progress: dict[str, tuple[int, int, float]] = PROGRESS) -> None:
+    """Lesson completions at fixed times (PROGRESS: from the cohort's first day), so that a
+    second run changes nothing."""
     catalogue = get_catalogue()
     sequence = [(m.slug, lesson.slug) for m in training_modules(cohort, catalogue)
                 for lesson in m.lessons]
     enrolments = {e.user_id: e for e in cohort.enrolments}
-    start = dt.datetime(2026, 10, 5, 2, tzinfo=dt.UTC)
+    start = dt.datetime.combine(cohort.starts_on, dt.time(2), tzinfo=dt.UTC)
     for user in users:
-        count, first_day, pace = PROGRESS.get(user.username, (0, 0, 0))
+        count, first_day, pace = progress.get(user.username, (0, 0, 0))
         enrolment = enrolments.get(user.id)
         if enrolment is None or count == 0:
             continue
@@ -340,7 +201,8 @@ def _attempt(enrolment: Enrolment, module: Module, kind: str, number: int,
         score=percent, passed=percent >= quiz.pass_mark)
 
 
-def _record_tests(cohort: Cohort, users: list[User]) -> None:
+def _record_tests(cohort: Cohort, users: list[User],
+                  progress: dict[str, tuple[int, int, float]] = PROGRESS) -> None:
     """A pre-test before each module a participant began; post-tests after each module they
     finished, except the last one of those still waiting for its post-test."""
     enrolments = {e.user_id: e for e in cohort.enrolments}
@@ -348,7 +210,7 @@ def _record_tests(cohort: Cohort, users: list[User]) -> None:
         select(QuizAttempt).join(Enrolment).where(Enrolment.cohort_id == cohort.id))}
     for user in users:
         enrolment = enrolments.get(user.id)
-        count = PROGRESS.get(user.username, (0, 0, 0))[0]
+        count = progress.get(user.username, (0, 0, 0))[0]
         if enrolment is None or count == 0:
             continue
         done = {(c.module_slug, c.lesson_slug): c.completed_at for c in db.session.scalars(
@@ -381,8 +243,8 @@ def _record_tests(cohort: Cohort, users: list[User]) -> None:
 CERTIFIED = ("wahyu", "sugeng")
 
 
-def _issue_certificates(cohort: Cohort) -> None:
-    waiting = [c for c in candidates(cohort) if c.enrolment.user.username in CERTIFIED
+def _issue_certificates(cohort: Cohort, certified: tuple[str, ...] = CERTIFIED) -> None:
+    waiting = [c for c in candidates(cohort) if c.enrolment.user.username in certified
                and c.eligibility.eligible and c.certificate is None]
     if waiting:
         admin = db.session.scalar(select(User).where(User.username == "admin"))
@@ -392,12 +254,12 @@ def _issue_certificates(cohort: Cohort) -> None:
 def load_demo() -> list[DemoPerson]:
     """Create or refresh the demo; returns the people whose logins to print. A bulk load:
     it commits step by step, like a command."""
-    users = [_upsert_person(person) for person in PEOPLE]
-    cohort = _upsert_cohort()
-    _link(cohort, users)
-    next_cohort = _upsert_cohort(*NEXT_COHORT)
-    newcomers = [_upsert_person(person) for person in NEXT_PEOPLE]
-    _link(next_cohort, newcomers + [u for u in users if u.username == "bambang"])
+    users = [upsert_person(person) for person in PEOPLE]
+    cohort = upsert_cohort()
+    link(cohort, users)
+    next_cohort = upsert_cohort(*NEXT_COHORT)
+    newcomers = [upsert_person(person) for person in NEXT_PEOPLE]
+    link(next_cohort, newcomers + [u for u in users if u.username == "bambang"])
     db.session.flush()
     _record_progress(cohort, users)
     db.session.flush()
@@ -406,10 +268,30 @@ def load_demo() -> list[DemoPerson]:
     db.session.commit()
     load_demo_plans(cohort, users)
     _issue_certificates(cohort)
+    _load_project_cohort(users)
     # The morning reminders of the demo's day: overdue reviews and stuck participants.
     send_reminders(dt.datetime.combine(DEMO_TODAY, dt.time(0), tzinfo=dt.UTC), DEMO_TODAY)
     db.session.commit()
-    return PEOPLE + NEXT_PEOPLE
+    return PEOPLE + NEXT_PEOPLE + PROJECT_PEOPLE
+
+
+def _load_project_cohort(users: list[User]) -> None:
+    """The full-path cohort: its people, their training done, their plans at every stage of
+    the change project (leans.demo.project). Commits."""
+    people = {person.username: upsert_person(person) for person in PROJECT_PEOPLE}
+    people.update({u.username: u for u in users if u.username in COACHES})
+    cohort = upsert_project_cohort(DEMO_MODULES)
+    participants = [people[p.username] for p in PROJECT_PEOPLE if Role.PARTICIPANT in p.roles]
+    link(cohort, participants + [people[name] for name in COACHES],
+          enrolled_at=dt.datetime.combine(PROJECT_COHORT[2], dt.time(1), tzinfo=dt.UTC))
+    link_mentors_and_examiner(cohort, people)
+    db.session.flush()
+    _record_progress(cohort, participants, PROJECT_PROGRESS)
+    db.session.flush()
+    _record_tests(cohort, participants, PROJECT_PROGRESS)
+    db.session.commit()
+    load_project_plans(cohort, people, DEMO_TODAY)
+    _issue_certificates(cohort, PROJECT_CERTIFIED)
 
 
 @click.command("demo")
@@ -427,8 +309,10 @@ def demo_command(force: bool) -> None:
     upgrade_database()
     people = load_demo()
     click.echo(f"Demo data ready: cohort '{DEMO_COHORT_SLUG}' with "
-               f"{sum(Role.PARTICIPANT in p.roles for p in PEOPLE)} participants, and "
-               f"'{NEXT_COHORT[0]}' (planned) with {len(NEXT_PEOPLE)}.")
+               f"{sum(Role.PARTICIPANT in p.roles for p in PEOPLE)} participants, "
+               f"'{PROJECT_COHORT[0]}' (the change project's full path) with "
+               f"{sum(Role.PARTICIPANT in p.roles for p in PROJECT_PEOPLE)}, their mentors "
+               f"and an examiner, and '{NEXT_COHORT[0]}' (planned) with {len(NEXT_PEOPLE)}.")
     click.echo(f"Every demo account uses the password: {DEMO_PASSWORD}")
     for person in people:
         roles = "/".join(r.value for r in person.roles)

@@ -25,16 +25,16 @@ from leans.core.models import Cohort, User
 
 
 def _plan(title, village, programme, problem, evidence, group, partners, activities, risks,
-          budget) -> dict:
+          budget, baseline_date="2026-11-15") -> dict:
     return {
         "title": title, "problem": problem, "evidence": evidence, "target_group": group,
         "villages": [village] if village else [],
         "indicators": [
             {"name": f"Pendapatan rumah tangga sasaran dari {programme}", "unit": "Rp/bulan",
-             "baseline": "550.000", "baseline_date": "2026-11-15", "target": "1.100.000",
+             "baseline": "550.000", "baseline_date": baseline_date, "target": "1.100.000",
              "target_date": "2027-11-30"},
             {"name": "Rumah tangga sasaran yang naik dari desil 1", "unit": "rumah tangga",
-             "baseline": "0", "baseline_date": "2026-11-15", "target": "8",
+             "baseline": "0", "baseline_date": baseline_date, "target": "8",
              "target_date": "2028-06-30"}],
         "stakeholders": [{"role": role, "name": name, "contribution": what}
                          for role, name, what in partners],
@@ -234,3 +234,156 @@ def load_demo_plans(cohort: Cohort, users: list[User]) -> None:
             days=days.get(stage, 10 + len(user.username)))
         _walk(plan, user, graders, content, stage, start)
         db.session.commit()
+
+
+# The full-path cohort (leans.demo.project): plans written in June–November 2026, with
+# short-term milestones on or before the training's last day (21 August 2026) and medium-term
+# ones after it.
+def _project_plan(*args) -> dict:
+    return _plan(*args, baseline_date="2026-06-15")
+
+
+PROJECT_PLANS: dict[str, dict] = {
+    "nanang": _project_plan(
+        "Bank sampah Kolong: sampah rumah tangga menjadi tabungan keluarga desil 1", "Kolong",
+        "bank sampah",
+        "Rumah tangga desil 1 di Kolong membakar sampah atau membuangnya ke sungai, padahal "
+        "plastik dan kardus yang mereka buang laku dijual.",
+        "Survei DLH bersama kader lingkungan (Juni 2026): 9 dari 10 rumah tangga desil 1 belum "
+        "memilah sampah; pengepul membeli plastik bersih Rp2.000–3.500 per kilogram.",
+        "Rumah tangga desil 1 yang dipimpin perempuan",
+        [("pemerintah", "Pemerintah Desa Kolong", "Gudang bank sampah di aset desa"),
+         ("pemerintah", "Dinas Lingkungan Hidup", "Timbangan, pelatihan pemilahan"),
+         ("dunia_usaha", "Pengepul plastik di Ngasem", "Membeli hasil pilahan"),
+         ("masyarakat", "TP PKK Desa Kolong", "Pengurus dan pencatat tabungan")],
+        [("Pendataan calon nasabah bersama kader", "40 rumah tangga terverifikasi",
+          "2026-08-14"),
+         ("Pembentukan pengurus", "SK kepala desa tentang pengurus", "2027-01-15"),
+         ("Pelatihan pemilahan dan pembukuan", "30 nasabah aktif menabung", "2027-03-31")],
+        [("Harga plastik turun", "Kontrak harga minimum tiga bulanan dengan pengepul")],
+        [("APBDes", "Gudang dan timbangan, untuk tabungan keluarga", "15000000"),
+         ("APBD", "Pelatihan pemilahan dan pendampingan", "8000000")]),
+    "indah": _project_plan(
+        "Papan data sasaran Nganti: satu daftar untuk musyawarah desa", "Nganti",
+        "program tepat sasaran",
+        "Perangkat Desa Nganti menyusun daftar penerima bantuan dari catatan yang berbeda-beda, "
+        "sehingga musyawarah desa tidak punya satu daftar sasaran yang disepakati.",
+        "Daftar penerima 2026 di Nganti dibandingkan dengan DTSEN desil 1–2: 23 nama tidak "
+        "cocok; wawancara dengan sekretaris desa dan operator SID (Juni 2026).",
+        "Rumah tangga desil 1–2 di Desa Nganti",
+        [("pemerintah", "Pemerintah Desa Nganti", "Operator SID dan jadwal musdes"),
+         ("pemerintah", "Dinas Sosial", "Pemutakhiran DTSEN"),
+         ("akademisi", "Universitas Bojonegoro", "Pendampingan teknis papan data")],
+        [("Pemetaan sumber data penerima", "Peta data disahkan kepala desa", "2026-08-07"),
+         ("Uji coba papan data di musdes", "Musdes memakai satu daftar", "2026-12-15"),
+         ("Pelatihan operator desa", "Data dimutakhirkan tiap bulan", "2027-02-28")],
+        [("Operator berganti", "Panduan tertulis dan dua operator terlatih")],
+        [("APBD", "Pendampingan teknis, untuk ketepatan sasaran", "18000000"),
+         ("APBDes", "Honor operator SID", "6000000")]),
+    "eko.kanor": _project_plan(
+        "Satu data sasaran: verifikasi DTSEN lintas OPD di Kecamatan Kanor", "",
+        "program tepat sasaran",
+        "Tiga OPD memakai daftar penerima berbeda untuk desa yang sama di Kanor, sehingga ada "
+        "warga yang menerima dua kali dan warga yang terlewat.",
+        "Rekap kecamatan (Juni 2026): daftar tiga program dibandingkan dengan DTSEN; 58 nama "
+        "ganda dan 41 rumah tangga desil 1 tanpa bantuan.",
+        "Rumah tangga desil 1–2 di Kecamatan Kanor",
+        [("pemerintah", "Kecamatan Kanor", "Forum verifikasi bulanan"),
+         ("pemerintah", "Dinas Sosial", "Akses data dan pemutakhiran"),
+         ("masyarakat", "Kader desa", "Kunjungan rumah")],
+        [("Forum verifikasi pertama", "Daftar bersama disepakati", "2026-08-19"),
+         ("Kunjungan rumah oleh kader", "300 rumah tangga terverifikasi", "2027-01-31"),
+         ("Forum verifikasi kedua", "Daftar terbaru dikirim ke Dinas Sosial", "2027-04-30")],
+        [("OPD tidak hadir", "Surat camat dan agenda tetap")],
+        [("APBD", "Honor kader verifikasi, untuk ketepatan sasaran", "12000000")]),
+    "eko.naker": _project_plan(
+        "Kerja layak untuk pemuda desil 1 Tondomulo: pelatihan las dan penempatan",
+        "Tondomulo", "upah pemuda yang bekerja",
+        "Pemuda dari rumah tangga desil 1 di Tondomulo menganggur atau bekerja serabutan karena "
+        "tidak punya keterampilan bersertifikat.",
+        "DTSEN desa dicocokkan dengan data pencari kerja Disperinaker (Juni 2026): 18 pemuda "
+        "usia 18–25 dari desil 1 tanpa pekerjaan tetap.",
+        "Pemuda usia 18–25 dari rumah tangga desil 1",
+        [("pemerintah", "Dinas Perindustrian dan Tenaga Kerja", "Pelatihan las di BLK"),
+         ("dunia_usaha", "Bengkel las di Bojonegoro", "Magang dan penempatan kerja"),
+         ("masyarakat", "Karang Taruna Tondomulo", "Pendampingan sebaya")],
+        [("Seleksi peserta bersama desa", "15 pemuda terpilih", "2026-08-14"),
+         ("Pelatihan las di BLK", "12 pemuda lulus uji kompetensi", "2026-12-18"),
+         ("Magang dan penempatan", "8 pemuda bekerja dengan upah UMK", "2027-06-30")],
+        [("Peserta berhenti di tengah pelatihan", "Uang transport dan pendamping sebaya")],
+        [("APBD", "Pelatihan dan uji kompetensi, untuk pekerjaan layak", "40000000"),
+         ("APBDes", "Transport peserta", "9000000")]),
+    "yuli": _project_plan(
+        "Keripik singkong bersama: pemasaran kelompok perempuan desil 1 di Kecamatan Dander",
+        "", "keripik singkong",
+        "Perempuan kepala keluarga desil 1 di Dander membuat keripik singkong, tetapi menjual "
+        "sendiri-sendiri ke tengkulak dengan harga rendah dan tanpa izin edar.",
+        "Pendataan kecamatan bersama pendamping desa (Juni 2026): 26 perempuan kepala keluarga "
+        "desil 1 memproduksi keripik; tengkulak membayar separuh harga toko.",
+        "Perempuan kepala keluarga desil 1 di Kecamatan Dander",
+        [("pemerintah", "Kecamatan Dander", "Kerja sama antardesa"),
+         ("pemerintah", "Dinas Kesehatan", "Sertifikat PIRT"),
+         ("dunia_usaha", "Toko oleh-oleh di Bojonegoro", "Pembeli tetap dengan kontrak")],
+        [("Pendataan produsen dan uji rasa", "26 produsen terdata", "2026-08-07"),
+         ("Pengurusan PIRT dan kemasan", "Izin PIRT terbit", "2026-12-31"),
+         ("Kontrak dengan toko mitra", "Penjualan rutin tiap bulan", "2027-03-31")],
+        [("Singkong langka di kemarau", "Kontrak tanam dengan petani setempat")],
+        [("APBDes", "Alat pengemas, untuk harga jual lebih baik", "20000000")]),
+    "anik": _project_plan(
+        "Kompos bersama Tondomulo: limbah ternak menjadi penghasilan rumah tangga desil 1",
+        "Tondomulo", "kompos",
+        "Kotoran ternak di Tondomulo menumpuk di pekarangan dan mencemari sumur, sementara "
+        "petani gurem desil 1 membeli pupuk kimia yang mahal.",
+        "Uji air sumur oleh DLH (Juni 2026) di 20 rumah: 7 tercemar bakteri; DTSEN desa "
+        "mencatat 22 rumah tangga desil 1 pemelihara ternak.",
+        "Rumah tangga desil 1 pemelihara ternak",
+        [("pemerintah", "Dinas Lingkungan Hidup", "Pelatihan pengomposan dan uji air"),
+         ("pemerintah", "Pemerintah Desa Tondomulo", "Lahan rumah kompos"),
+         ("dunia_usaha", "Kios pupuk di Kedungadem", "Menjual kompos kemasan"),
+         ("akademisi", "Dosen pertanian", "Uji mutu kompos")],
+        [("Sosialisasi dan musyawarah dusun", "Berita acara dan 22 rumah tangga terdaftar",
+          "2026-07-31"),
+         ("Pembangunan rumah kompos", "Rumah kompos selesai dan dipakai", "2026-08-14"),
+         ("Produksi kompos pertama", "2 ton kompos terpanen", "2026-10-31"),
+         ("Uji mutu kompos", "Hasil uji laboratorium memenuhi standar", "2026-11-15"),
+         ("Penjualan ke kios mitra", "Kompos kemasan terjual", "2027-03-31")],
+        [("Bau dan lalat mengganggu tetangga", "Lokasi jauh dari rumah, jadwal pembalikan")],
+        [("APBDes", "Rumah kompos, untuk penghasilan dan lingkungan bersih", "25000000"),
+         ("APBD", "Pelatihan dan uji mutu", "7500000")]),
+    "rudi": _project_plan(
+        "Pekarangan bergizi untuk keluarga berisiko stunting di Kecamatan Dander", "",
+        "pekarangan",
+        "Keluarga desil 1 dengan balita berisiko stunting di Dander jarang makan sayur dan "
+        "protein hewani karena harus membelinya.",
+        "Data posyandu (Juni 2026) dicocokkan dengan DTSEN: 31 balita berisiko stunting dari "
+        "keluarga desil 1 di empat desa.",
+        "Keluarga desil 1 dengan balita berisiko stunting",
+        [("pemerintah", "Dinas Ketahanan Pangan dan Pertanian", "Bibit dan pendampingan"),
+         ("masyarakat", "Kader posyandu", "Pencatatan konsumsi dan berat badan"),
+         ("dunia_usaha", "Pasar desa", "Membeli kelebihan panen")],
+        [("Pembagian bibit dan polybag", "31 keluarga menanam", "2026-07-31"),
+         ("Kelas masak bergizi di posyandu", "Menu mingguan dipakai keluarga", "2026-08-14"),
+         ("Panen dan penjualan kelebihan", "Panen tercatat di buku kader", "2026-10-15"),
+         ("Evaluasi berat badan balita", "Balita berisiko berkurang", "2027-03-31")],
+        [("Tanaman mati di kemarau", "Bibit tahan kering dan penampungan air hujan")],
+        [("APBDes", "Bibit, polybag dan kelas masak, untuk gizi balita", "12000000")]),
+    "tri": _project_plan(
+        "Olahan lele Nganti: pelatihan dan pemasaran untuk perempuan desil 1", "Nganti",
+        "olahan lele",
+        "Perempuan dari rumah tangga desil 1 di Nganti tidak berpenghasilan, sementara lele "
+        "dari kolam desa dijual mentah dengan harga rendah.",
+        "DTSEN desa dan catatan kelompok kolam (Juni 2026): 20 perempuan desil 1 bersedia "
+        "ikut; abon lele laku tiga kali harga lele segar per kilogram.",
+        "Perempuan usia produktif dari rumah tangga desil 1",
+        [("pemerintah", "Dinas Perindustrian dan Tenaga Kerja", "Pelatihan dan kemasan"),
+         ("pemerintah", "Pemerintah Desa Nganti", "Dapur produksi di balai desa"),
+         ("dunia_usaha", "Toko oleh-oleh di Bojonegoro", "Pembeli tetap"),
+         ("media", "Radio komunitas", "Promosi produk")],
+        [("Pelatihan abon dan keripik lele", "20 perempuan lulus pelatihan", "2026-08-05"),
+         ("Pengurusan PIRT dan kemasan", "Izin PIRT terbit", "2026-08-14"),
+         ("Penjualan rutin ke toko mitra", "Penjualan tiap bulan tercatat", "2026-10-31"),
+         ("Pemasaran daring", "Produk dijual di lokapasar", "2027-02-28")],
+        [("Pasokan lele tidak tetap", "Kontrak dengan kelompok kolam lele desa")],
+        [("APBD", "Pelatihan dan kemasan, untuk penghasilan perempuan", "15000000"),
+         ("APBDes", "Peralatan dapur produksi", "10000000")]),
+}

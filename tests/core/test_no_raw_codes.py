@@ -48,7 +48,7 @@ from leans.demo.data import PEOPLE as DEMO_PEOPLE
 from leans.modules.training import training_modules
 
 #: The kinds of unmet rule the certificate page explains (``modules.progress.Missing``).
-RULE_KINDS = {"lesson", "post_test", "action_plan", "prerequisite"}
+RULE_KINDS = {"lesson", "post_test", "action_plan", "prerequisite", "report_missing"}
 #: A job shown by its codes, as the certificate page once did ("#3 export · done").
 JOB_CODES = {"export · done", "issue · done"}
 #: Every code of every label table, the pentahelix roles and rule kinds, and of the budget
@@ -67,6 +67,9 @@ ORDINARY_ID = {
     # Loanwords: "data yang valid"; "rata-rata (post − pre)" in the definitions of the tests;
     # "Minta admin BKPP untuk mengatur ulang" on the login page.
     "valid", "post", "pre", "admin",
+    # The change project's people and events, named so in Indonesian prose ("mentor",
+    # "coach", "seminar rancangan", "report" in the course's English quotations).
+    "mentor", "coach", "seminar", "report",
 }
 
 
@@ -82,8 +85,10 @@ def ordinary(code: str, language: str) -> bool:
 
 #: The demo's people: an administrator, both facilitators, participants at every stage
 #: (certified with an approved plan; a failed first post-test; a PPPK employee; a village
-#: head without NIP).
-PEOPLE = ["admin", "retno", "bambang", "wahyu", "budi", "fitri", "sutrisno"]
+#: head without NIP), and on the full path a participant, a mentor and the examiner.
+PEOPLE = ["admin", "retno", "bambang", "wahyu", "budi", "fitri", "sutrisno",
+          # the full path: a participant implementing her plan, her mentor, the examiner
+          "anik", "wiwik", "lestari"]
 #: Where each crawl starts besides the dashboard: pages not every role links to at once.
 STARTS = {
     "admin": ["/admin/", "/admin/users", "/admin/reports", "/audit", "/grading/",
@@ -233,7 +238,7 @@ def demo(runner):
 NOT_PAGES = {"static", "modules.content_file", "core.healthz", "modules.resume",
              "admin.import_template", "bkpp_reports.export", "cohort_progress.export",
              "quiz_report.export", "tracker.export", "certificates.download",
-             "certificates.job_download"}
+             "certificates.job_download", "milestones.evidence"}
 
 
 def _visitors(app, auth_for, post_form, language):

@@ -31,7 +31,8 @@ def test_demo_twice_gives_the_same_data(runner):
     assert second.exit_code == 0, second.output
     db.session.expire_all()
     assert snapshot() == before
-    assert before["cohorts"] == [DEMO_COHORT_SLUG, "angkatan-2"]
+    # angkatan-1 (light path), angkatan-1-aksi (the change project's full path), angkatan-2
+    assert before["cohorts"] == [DEMO_COHORT_SLUG, "angkatan-1-aksi", "angkatan-2"]
     roles = [roles for *_, roles in before["users"]]
     assert roles.count(["participant"]) >= 18
     assert roles.count(["facilitator"]) == 2 and roles.count(["admin"]) == 1

@@ -213,7 +213,7 @@ PAYLOAD = " ".join(XSS)
 #: Fields whose format is checked (slugs, usernames, NIPs, numbers): a payload there is refused
 #: with an error, which the other tests cover; everything free-text gets the payload.
 FORMATTED = {"slug", "username", "nip", "golongan", "login", "password", "new_password",
-             "confirm", "current_password"}
+             "confirm", "current_password", "followup_months"}
 
 
 def fill_free_text(page, form: str = "main form") -> int:

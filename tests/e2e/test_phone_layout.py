@@ -247,7 +247,7 @@ def test_pages_for_everyone_fit_a_phone(server, browser):
 def test_the_rubric_save_button_stays_on_a_phone_screen(server, browser, state, button):
     page, errors = login(browser, server, "retno", PASSWORD)
     page.set_viewport_size(PHONE)
-    page.goto(f"{server}/grading/?state={state}")
+    page.goto(f"{server}/grading/?state={state}&cohort=angkatan-1")
     submit(page, "main table a[href*='/grading/plans/']")
     save = page.get_by_role("button", name=button)
     criteria = page.locator(".rubric-form .criterion")

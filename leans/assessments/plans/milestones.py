@@ -285,7 +285,7 @@ def report_milestone(plan: ActionPlan, participant: User, *, index: int, text: s
     db.session.flush()
     db.session.expire(plan, ["milestone_reports"])
     record(participant, "milestone.reported", "milestone", report.id, at=now, plan=plan.id,
-           milestone=index, label=milestone.label, files=len(cleaned), links=len(links))
+           activity=index, label=milestone.label, files=len(cleaned), links=len(links))
     topic = plan_topic(plan.id)
     if not _any_with(plan, MilestoneStatus.RETURNED, now):
         resolve(topic, [NotificationKind.MILESTONE_RETURNED], now, user=participant)
@@ -342,7 +342,7 @@ def review_milestone(report: MilestoneReport, reviewer: User, *, decision: str, 
     db.session.refresh(report)
     db.session.expire(plan, ["milestone_reports"])
     record(reviewer, f"milestone.{status}", "milestone", report.id, at=now, plan=plan.id,
-           milestone=report.activity_index, label=report.activity_label, comment=comment)
+           activity=report.activity_index, label=report.activity_label, comment=comment)
     _tell_after_review(plan, report, now)
     return report
 

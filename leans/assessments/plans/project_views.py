@@ -164,7 +164,7 @@ def seminars():
         cohorts.update({c.id: c for c in staff_cohorts(current_user)})
     plans = [p for p in project.plans_at_seminar(list(cohorts)) if can_read_plan(current_user, p)]
     return render_template("plans/seminars.html", plans=plans, seminar_of=project.seminar_of,
-                           assessor_role=assessor_role)
+                           assessor_role=assessor_role, assessor_roles=list(AssessorRole))
 
 
 def _seminar_page(plan: ActionPlan, stage: SeminarStage, *, score_form=None,

@@ -118,7 +118,10 @@ def plan(cohort_slug: str):
         if request.form.get("action") == "submit":
             version = submit(plan, current_user, form.content(), expected, utcnow())
             db.session.commit()
-            flash(_("Version %(n)d of your plan was submitted. Your facilitator will review "
+            flash(_("Version %(n)d of your plan was submitted. Your mentor endorses it "
+                    "first, then your facilitator reviews it.", n=version.number)
+                  if plan.state == PlanState.AWAITING_ENDORSEMENT else
+                  _("Version %(n)d of your plan was submitted. Your facilitator will review "
                     "it.", n=version.number), "success")
         else:
             save_draft(plan, form.content(), expected, utcnow())
@@ -202,8 +205,8 @@ def add_update(cohort_slug: str):
     """Report progress on a milestone of my approved plan."""
     cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
     plan = plan_of(enrolment)
-    if plan is None or plan.state != PlanState.APPROVED:
-        abort(404)
+    if plan is None or plan.state != PlanState.APPROVED or cohort.full_path:
+        abort(404)  # the full path reports milestones with evidence instead
     form = UpdateForm()
     form.activity_index.choices = [(i, "") for i in range(
         len(plan.latest_version.content.get("activities", [])))]

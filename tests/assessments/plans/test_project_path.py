@@ -200,7 +200,7 @@ def test_the_seminar_is_scheduled_and_everyone_around_the_participant_told(plan_
     coach = logged_in("coach")
     bad = post_with_csrf(coach, url + "/schedule", {"day": "2026-12-03", "time": "25:00",
                                                     "place": "Aula BKPP"}, token_page=url)
-    assert bad.status_code == 400 and "HH:MM" in bad.get_data(as_text=True)
+    assert bad.status_code == 400 and "JJ:MM" in bad.get_data(as_text=True)
     assert post_with_csrf(logged_in("mentor"), url + "/schedule",
                           {"day": "2026-12-03", "time": "09:30", "place": "Aula"},
                           token_page=url).status_code == 403
