@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 
-from flask import Flask, current_app, make_response, render_template
+from flask import Flask, current_app, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.routing import IntegerConverter
@@ -73,8 +73,9 @@ def _error_page(code: int):
 
 
 def _upload_limit() -> str:
-    """The largest request the site accepts, as the 413 page states it."""
-    return f"{(current_app.config.get('MAX_CONTENT_LENGTH') or 0) / 2**20:g} MB"
+    """The largest request the site accepts here, as the 413 page states it."""
+    largest = request.max_content_length or current_app.config.get("MAX_CONTENT_LENGTH") or 0
+    return f"{largest / 2**20:g} MB"
 
 
 def _csrf_error(error: CSRFError):

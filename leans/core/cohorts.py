@@ -82,15 +82,7 @@ def examined_cohorts(user: User) -> list[Cohort]:
 
 def is_examiner_of(user: User, cohort: Cohort) -> bool:
     """Whether USER is an assigned examiner of COHORT (and still holds the role)."""
-    if not user.has_role(Role.EXAMINER):
-        return False
-    known = g.setdefault("leans_examines", {}) if has_request_context() else {}
-    key = (user.id, cohort.id)
-    if key not in known:
-        known[key] = db.session.scalar(select(CohortExaminer.id).where(
-            CohortExaminer.user_id == user.id,
-            CohortExaminer.cohort_id == cohort.id)) is not None
-    return known[key]
+    return user.has_role(Role.EXAMINER) and _assigned(CohortExaminer, user, cohort)
 
 
 def mentee_enrolments(user: User) -> list[Enrolment]:
@@ -115,14 +107,19 @@ def is_enrolled(user: User, cohort: Cohort) -> bool:
 
 
 def is_facilitator_of(user: User, cohort: Cohort) -> bool:
-    """Whether USER facilitates COHORT; asked once per request and pair (a page of answers
-    asks it for every row)."""
-    known = g.setdefault("leans_facilitates", {}) if has_request_context() else {}
-    key = (user.id, cohort.id)
+    """Whether USER facilitates COHORT."""
+    return _assigned(CohortFacilitator, user, cohort)
+
+
+def _assigned(link: type[CohortFacilitator] | type[CohortExaminer], user: User,
+              cohort: Cohort) -> bool:
+    """Whether a LINK row (facilitator, examiner) ties USER to COHORT; asked once per request,
+    link and pair (a page of answers asks it for every row)."""
+    known = g.setdefault("leans_assigned", {}) if has_request_context() else {}
+    key = (link.__tablename__, user.id, cohort.id)
     if key not in known:
-        known[key] = db.session.scalar(select(CohortFacilitator.id).where(
-            CohortFacilitator.user_id == user.id,
-            CohortFacilitator.cohort_id == cohort.id)) is not None
+        known[key] = db.session.scalar(select(link.id).where(
+            link.user_id == user.id, link.cohort_id == cohort.id)) is not None
     return known[key]
 
 

@@ -5,6 +5,7 @@ and the participant's implementation report."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from zoneinfo import ZoneInfo
 
 from flask import (
@@ -217,19 +218,28 @@ def score(plan_id: int, stage: str):
     entered = {"levels": levels, "comments": comments}
     if not form.validate_on_submit():
         return _seminar_page(plan, chosen, score_form=form, entered=entered, status=400)
+    return _seminar_step(
+        plan, chosen, lambda: project.score_seminar(
+            plan, current_user, role, rubric, thresholds(), levels=levels, comments=comments,
+            overall_comment=form.overall_comment.data or "", stage=chosen,
+            expected_state_version=form.state_version.data, now=utcnow()),
+        _("Your score is recorded."), score_form=form, entered=entered)
+
+
+def _seminar_step(plan: ActionPlan, stage: SeminarStage, step: Callable[[], object],
+                  done: str, **page: object):
+    """Take STEP and commit, then back to the seminar with DONE; or, refused, the seminar
+    page again (409) with the form as sent and why."""
     try:
-        project.score_seminar(plan, current_user, role, rubric, thresholds(), levels=levels,
-                              comments=comments, overall_comment=form.overall_comment.data or "",
-                              stage=chosen, expected_state_version=form.state_version.data,
-                              now=utcnow())
+        step()
         db.session.commit()
     except PlanError as error:
         db.session.rollback()
         db.session.refresh(plan)
         flash(str(error), "error")
-        return _seminar_page(plan, chosen, score_form=form, entered=entered, status=409)
-    flash(_("Your score is recorded."), "success")
-    return redirect(url_for("project.seminar", plan_id=plan.id, stage=str(chosen)))
+        return _seminar_page(plan, stage, status=409, **page)
+    flash(done, "success")
+    return redirect(url_for("project.seminar", plan_id=plan.id, stage=str(stage)))
 
 
 @bp.route("/project/plans/<int:plan_id>/seminars/<stage>/moderation", methods=["POST"])
@@ -245,20 +255,13 @@ def moderate(plan_id: int, stage: str):
     if not form.validate_on_submit():
         return _seminar_page(plan, chosen, moderation_form=form,
                              entered={"levels": levels}, status=400)
-    try:
-        project.resolve_moderation(plan, current_user, rubric, thresholds(), stage=chosen,
-                                   levels=levels, reason=form.reason.data or "",
-                                   expected_state_version=form.state_version.data,
-                                   now=utcnow())
-        db.session.commit()
-    except PlanError as error:
-        db.session.rollback()
-        db.session.refresh(plan)
-        flash(str(error), "error")
-        return _seminar_page(plan, chosen, moderation_form=form,
-                             entered={"levels": levels}, status=409)
-    flash(_("Moderation resolved; the grade is released."), "success")
-    return redirect(url_for("project.seminar", plan_id=plan.id, stage=str(chosen)))
+    return _seminar_step(
+        plan, chosen, lambda: project.resolve_moderation(
+            plan, current_user, rubric, thresholds(), stage=chosen, levels=levels,
+            reason=form.reason.data or "", expected_state_version=form.state_version.data,
+            now=utcnow()),
+        _("Moderation resolved; the grade is released."), moderation_form=form,
+        entered={"levels": levels})
 
 
 @bp.route("/project/plans/<int:plan_id>/seminars/<stage>/schedule", methods=["POST"])
@@ -274,18 +277,12 @@ def schedule(plan_id: int, stage: str):
     hours, minutes = (int(x) for x in form.time.data.split(":"))
     local = dt.datetime.combine(form.day.data, dt.time(hours, minutes),
                                 ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
-    try:
-        project.schedule_seminar(plan, current_user, chosen, scheduled_at=local.astimezone(dt.UTC),
-                                 place=form.place.data, panel=form.panel.data or "",
-                                 now=utcnow())
-        db.session.commit()
-    except PlanError as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return _seminar_page(plan, chosen, schedule_form=form, status=409)
-    flash(_("The seminar is scheduled; the participant, the mentor and the panel are told."),
-          "success")
-    return redirect(url_for("project.seminar", plan_id=plan.id, stage=str(chosen)))
+    return _seminar_step(
+        plan, chosen, lambda: project.schedule_seminar(
+            plan, current_user, chosen, scheduled_at=local.astimezone(dt.UTC),
+            place=form.place.data, panel=form.panel.data or "", now=utcnow()),
+        _("The seminar is scheduled; the participant, the mentor and the panel are told."),
+        schedule_form=form)
 
 
 # The implementation report ----------------------------------------------------------------

@@ -312,6 +312,19 @@ def test_a_report_may_carry_more_than_the_sites_request_limit(app, approved, log
     assert count(MilestoneReport) == 0
 
 
+def test_a_report_beyond_its_own_limit_gets_the_413_page_that_says_what_to_do(
+        approved, logged_in):
+    """Above five full files the request is refused whole: the page names the report's
+    limit (26 MB, not the site's 10 MB) and how to send evidence, and nothing is stored."""
+    big = b"x" * (9 * 1024 * 1024)
+    response = post_report(logged_in("peserta"), 0, text="Teks",
+                           files=tuple((f"besar{i}.jpg", big) for i in range(3)))
+    assert response.status_code == 413
+    page = response.get_data(as_text=True)
+    assert "26 MB" in page and "5 MB" in page and "XLSX" not in page
+    assert count(MilestoneReport) == 0
+
+
 @pytest.mark.parametrize("fields, field_id, shown", [
     ({"links": "www.contoh.id"}, "links-0", "www.contoh.id"),
     ({"links": "javascript:alert(1)"}, "links-0", "javascript:alert(1)"),
