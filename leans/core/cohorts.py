@@ -7,6 +7,7 @@ import datetime as dt
 
 from flask import g, has_request_context
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from leans.core.extensions import db
 from leans.core.i18n import local_today
@@ -90,6 +91,7 @@ def mentee_enrolments(user: User) -> list[Enrolment]:
     return list(db.session.scalars(
         select(Enrolment).join(Cohort, Cohort.id == Enrolment.cohort_id)
         .where(Enrolment.mentor_id == user.id, Enrolment.unenrolled_at.is_(None))
+        .options(selectinload(Enrolment.user), selectinload(Enrolment.cohort))
         .order_by(Cohort.starts_on.desc(), Enrolment.id)))
 
 

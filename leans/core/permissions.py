@@ -153,6 +153,18 @@ def is_mentor_of(user: User, enrolment: Enrolment) -> bool:
             and user.has_role(Role.MENTOR))
 
 
+def mentor_can_act(enrolment: Enrolment) -> bool:
+    """A mentor is linked to the participant, active and still holding the mentor role:
+    otherwise a coach of the cohort (or an admin) acts in the mentor's place."""
+    mentor = enrolment.mentor
+    return mentor is not None and mentor.active and mentor.has_role(Role.MENTOR)
+
+
+def _open_record(plan: EnrolmentRecord) -> bool:
+    """The plan's participant is still enrolled and the cohort open: its work may change."""
+    return plan.enrolment.unenrolled_at is None and can_change(plan.enrolment.cohort)
+
+
 def can_read_plan(user: User, plan: EnrolmentRecord) -> bool:
     """The participant, the mentor, the cohort's coaches and examiners, and admins."""
     if not user.is_authenticated:
@@ -162,22 +174,24 @@ def can_read_plan(user: User, plan: EnrolmentRecord) -> bool:
 
 
 def can_endorse(user: User, plan: EnrolmentRecord) -> bool:
-    """The mentor endorses (or returns) the plan of their mentee, while the cohort is open;
-    never their own."""
-    return (is_mentor_of(user, plan.enrolment) and not owns(user, plan)
-            and can_change(plan.enrolment.cohort))
+    """The mentor endorses (or returns) the plan of their mentee; when no mentor can act
+    (none linked, inactive, no longer a mentor), a coach of the cohort or an admin does, so
+    no plan waits for nobody. Never one's own; while enrolled and the cohort open."""
+    if owns(user, plan) or not _open_record(plan):
+        return False
+    if mentor_can_act(plan.enrolment):
+        return is_mentor_of(user, plan.enrolment)
+    return can_grade(user, plan)
 
 
 def can_confirm_milestones(user: User, plan: EnrolmentRecord) -> bool:
     """The mentor confirms or returns the milestones their mentee reports; when the
     participant has no mentor who can act (none linked, or the account is inactive or no
     longer a mentor), a coach of the cohort does. Never one's own; while the cohort is open."""
-    enrolment = plan.enrolment
-    if owns(user, plan) or not can_change(enrolment.cohort):
+    if owns(user, plan) or not _open_record(plan):
         return False
-    mentor = enrolment.mentor
-    if mentor is not None and mentor.active and mentor.has_role(Role.MENTOR):
-        return is_mentor_of(user, enrolment)
+    if mentor_can_act(plan.enrolment):
+        return is_mentor_of(user, plan.enrolment)
     return can_score_as_coach(user, plan)  # defined below; looked up when called
 
 
@@ -189,19 +203,19 @@ def can_read_evidence(user: User, evidence_file: PlanPart) -> bool:
 def can_score_as_examiner(user: User, plan: EnrolmentRecord) -> bool:
     """An assigned examiner of the plan's cohort, never on their own plan."""
     return (is_examiner_of(user, plan.enrolment.cohort) and not owns(user, plan)
-            and can_change(plan.enrolment.cohort))
+            and _open_record(plan))
 
 
 def can_score_as_coach(user: User, plan: EnrolmentRecord) -> bool:
     """A facilitator (coach) of the plan's cohort; admins schedule but do not score."""
     return (user.is_authenticated and user.has_role(Role.FACILITATOR)
             and is_facilitator_of(user, plan.enrolment.cohort) and not owns(user, plan)
-            and can_change(plan.enrolment.cohort))
+            and _open_record(plan))
 
 
 def can_schedule_seminar(user: User, plan: EnrolmentRecord) -> bool:
     """Coaches of the cohort and admins record when and where a seminar takes place."""
-    return can_grade(user, plan) and can_change(plan.enrolment.cohort)
+    return can_grade(user, plan) and _open_record(plan)
 
 
 def can_report_milestones(user: User, plan: EnrolmentRecord) -> bool:

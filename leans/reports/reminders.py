@@ -13,7 +13,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from leans.assessments.plans.followups import due_follow_ups
+from leans.assessments.plans.followups import due_follow_ups, follow_up_topic
 from leans.assessments.plans.models import ActionPlan
 from leans.assessments.plans.states import DESIGN_APPROVED
 from leans.assessments.plans.workflow import plan_topic
@@ -28,7 +28,7 @@ from leans.core.notifications import (
     notify_all,
     requeue_unsent,
 )
-from leans.core.permissions import is_mentor_of
+from leans.core.permissions import mentor_can_act
 from leans.reports.attention import overdue_reviews, stuck_participants
 
 #: 07:00 in Bojonegoro (WIB, UTC+7): the worker's schedule is in UTC.
@@ -98,14 +98,15 @@ def send_follow_up_reminders(now: dt.datetime, today: dt.date) -> int:
         enrolment, key = plan.enrolment, f"follow-up:{plan.id}:{months}"
         recipients = [(enrolment.user, "followups.participant",
                        {"cohort_slug": enrolment.cohort.slug})]
-        if enrolment.mentor is not None and is_mentor_of(enrolment.mentor, enrolment):
+        if enrolment.cohort.full_path and mentor_can_act(enrolment):
             recipients.append((enrolment.mentor, "project.mentor_plan", {"plan_id": plan.id}))
         for person, endpoint, values in recipients:
             if (person.id, key) in sent:
                 continue
             count += notify(person, NotificationKind.FOLLOW_UP_DUE, endpoint, values,
                             subject=enrolment.user.full_name, cohort=enrolment.cohort,
-                            days=months, topic=plan_topic(plan.id), dedupe_key=key,
+                            days=months, topic=follow_up_topic(plan.id, months),
+                            dedupe_key=key,
                             at=now) is not None
     return count
 

@@ -37,7 +37,7 @@ def test_told_on_the_due_day_to_both_and_once(app, plan_at):
     [participant] = follow_ups_of("peserta")
     [mentor] = follow_ups_of("mentor")
     assert participant.numbers["days"] == 3 and mentor.numbers["days"] == 3
-    assert participant.topic == mentor.topic == f"plan:{plan.id}"
+    assert participant.topic == mentor.topic == f"plan:{plan.id}:follow-up:3"
     with app.test_request_context():
         assert participant.link == "/learn/pk/plan/follow-up"
         assert mentor.link == f"/project/plans/{plan.id}"

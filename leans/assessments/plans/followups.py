@@ -38,6 +38,12 @@ class CheckInError(PlanError):
         self.field = field
 
 
+def follow_up_topic(plan_id: int, months: int) -> str:
+    """What the reminders of one check-in are about: sending it reads them, not the reminders
+    of the plan's other check-ins."""
+    return f"{plan_topic(plan_id)}:follow-up:{months}"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """DAY plus MONTHS calendar months; the day clamped to the month's last (31 August plus
     6 months is 28 or 29 February)."""
@@ -155,5 +161,5 @@ def submit_follow_up(plan: ActionPlan, participant: User, *, months: int, status
     db.session.expire(plan, ["follow_ups"])
     record(participant, "follow_up.submitted", "action_plan", plan.id, at=now, months=months,
            status=str(chosen))
-    resolve(plan_topic(plan.id), [NotificationKind.FOLLOW_UP_DUE], now)
+    resolve(follow_up_topic(plan.id, months), [NotificationKind.FOLLOW_UP_DUE], now)
     return follow_up

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
@@ -36,6 +38,7 @@ from leans.assessments.plans.content import (
 )
 from leans.assessments.plans.states import UpdateStatus
 from leans.core.forms import LeansForm
+from leans.core.i18n import local_today
 from leans.core.labels import LABELS as CODE_LABELS
 
 SHORT, LONG = 300, 10000
@@ -315,10 +318,14 @@ class ScheduleForm(LeansForm):
     panel = TextAreaField(_l("Panel (names and roles)"), validators=[Length(max=500)])
 
     def validate_time(self, field: StringField) -> None:
-        parts = (field.data or "").split(":")
-        if len(parts) != 2 or not all(p.isdigit() for p in parts) or not (
-                0 <= int(parts[0]) < 24 and 0 <= int(parts[1]) < 60):
+        match = re.fullmatch(r"([01][0-9]|2[0-3]):([0-5][0-9])", (field.data or "").strip())
+        if match is None:
             raise ValidationError(_("Write the time as HH:MM, for example 09:30."))
+
+    def validate_day(self, field: DateField) -> None:
+        today = local_today()
+        if not today - dt.timedelta(days=366) <= field.data <= today + dt.timedelta(days=3 * 366):
+            raise ValidationError(_("Choose a date between a year ago and three years ahead."))
 
 
 class SendToSeminarForm(LeansForm):

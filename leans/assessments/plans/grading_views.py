@@ -103,7 +103,8 @@ def _rubric_input(rubric) -> tuple[dict, dict]:
     levels, comments = {}, {}
     for criterion in rubric.criteria:
         raw = request.form.get(f"level-{criterion.id}", "")
-        levels[criterion.id] = int(raw) if raw.isdigit() else None
+        levels[criterion.id] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 \
+            else None
         comments[criterion.id] = request.form.get(f"comment-{criterion.id}", "")[:10000]
     return levels, comments
 

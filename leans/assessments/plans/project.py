@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from leans.assessments.plans.models import ActionPlan, PlanReview, Seminar, SeminarScore
 from leans.assessments.plans.scoring import SeminarGrade, Threshold, combine, weighted_score
@@ -203,6 +204,7 @@ def score_seminar(plan: ActionPlan, assessor: User, role: AssessorRole, rubric: 
                   expected_state_version: int, now: dt.datetime) -> SeminarScore:
     """One assessor's independent scoring; final once given. When both are in, the grade
     is combined, or the plan goes to moderation."""
+    _lock(plan)
     _ensure_fresh(plan, expected_state_version)
     if PlanState(plan.state) != SEMINAR_STATES[stage][0]:
         raise PlanError(_("This seminar is not open for scoring."))
@@ -223,14 +225,26 @@ def score_seminar(plan: ActionPlan, assessor: User, role: AssessorRole, rubric: 
     db.session.add(entry)
     db.session.flush()
     db.session.refresh(seminar)
+    # Blind until both are in: the trail names who scored; the levels are in the seminar's
+    # scores, and the totals go into the entry that releases the grade.
     record(assessor, "seminar.scored", "seminar", seminar.id, at=now, stage=str(stage),
-           role=str(role), score=entry.score, levels=chosen)
+           role=str(role))
     result = seminar_result(seminar, rubric, thresholds)
     if result is not None:
         _after_both(plan, seminar, assessor, result, now)
     else:
         _bump(plan)
     return entry
+
+
+def _lock(plan: ActionPlan) -> None:
+    """Serialise the two assessors' scoring of one plan (both pressing "send" at once), then
+    read the plan, its seminars and their scores afresh: whoever comes second sees the first
+    score and combines them."""
+    db.session.scalar(select(ActionPlan.id).where(ActionPlan.id == plan.id).with_for_update())
+    db.session.refresh(plan)
+    for seminar in plan.seminars:
+        db.session.refresh(seminar)
 
 
 def _bump(plan: ActionPlan) -> None:
@@ -270,7 +284,8 @@ def _finish(plan: ActionPlan, seminar: Seminar, actor: User, result: SeminarGrad
     _change_state(plan, action, None, **values)
     record(actor, "seminar.graded", "seminar", seminar.id, at=now, stage=str(seminar.stage),
            score=grade.score, predicate=grade.predicate,
-           below_minimum=list(grade.below_minimum))
+           below_minimum=list(grade.below_minimum),
+           **{f"{s.assessor_role}_score": s.score for s in seminar.scores})
     resolve(plan_topic(plan.id), [NotificationKind.SEMINAR_READY,
                                   NotificationKind.MODERATION_NEEDED], now)
     if seminar.stage is SeminarStage.DESIGN:
@@ -345,4 +360,19 @@ def plans_at_seminar(cohort_ids: list[int]) -> list[ActionPlan]:
         select(ActionPlan).join(Enrolment, Enrolment.id == ActionPlan.enrolment_id)
         .where(Enrolment.cohort_id.in_(cohort_ids), Enrolment.unenrolled_at.is_(None),
                ActionPlan.state.in_([str(s) for s in AT_SEMINAR]))
+        .options(selectinload(ActionPlan.enrolment).selectinload(Enrolment.user),
+                 selectinload(ActionPlan.enrolment).selectinload(Enrolment.cohort),
+                 selectinload(ActionPlan.enrolment).selectinload(Enrolment.mentor),
+                 selectinload(ActionPlan.seminars).selectinload(Seminar.scores))
         .order_by(ActionPlan.id)))
+
+
+def plans_of(enrolment_ids: list[int]) -> dict[int, ActionPlan]:
+    """The plans of these enrolments by enrolment id, with what a list of them shows (the
+    mentor's mentees), in one round of queries."""
+    if not enrolment_ids:
+        return {}
+    return {plan.enrolment_id: plan for plan in db.session.scalars(
+        select(ActionPlan).where(ActionPlan.enrolment_id.in_(enrolment_ids))
+        .options(selectinload(ActionPlan.versions),
+                 selectinload(ActionPlan.milestone_reports)))}

@@ -33,7 +33,12 @@ from leans.assessments.plans.forms import (
 )
 from leans.assessments.plans.milestones import unreported_short_term
 from leans.assessments.plans.models import ActionPlan
-from leans.assessments.plans.states import AssessorRole, PlanState, SeminarStage
+from leans.assessments.plans.states import (
+    DESIGN_APPROVED,
+    AssessorRole,
+    PlanState,
+    SeminarStage,
+)
 from leans.assessments.plans.workflow import PlanError
 from leans.core.cohorts import examined_cohorts, mentee_enrolments, staff_cohorts
 from leans.core.extensions import db
@@ -41,7 +46,9 @@ from leans.core.i18n import local_today
 from leans.core.models import Role, utcnow
 from leans.core.permissions import (
     can_endorse,
+    can_grade,
     can_read_plan,
+    can_report_milestones,
     can_schedule_seminar,
     can_score_as_coach,
     can_score_as_examiner,
@@ -81,7 +88,9 @@ def assessor_role(plan: ActionPlan) -> AssessorRole | None:
 @role_required(Role.MENTOR)
 def mentees():
     """The participants I mentor, with what waits for me."""
-    rows = [(e, plan_of(e)) for e in mentee_enrolments(current_user)]
+    enrolments = mentee_enrolments(current_user)
+    plans = project.plans_of([e.id for e in enrolments])
+    rows = [(e, plans.get(e.id)) for e in enrolments]
     return render_template("plans/mentees.html", rows=rows)
 
 
@@ -93,10 +102,21 @@ def mentor_plan(plan_id: int):
     plan = _plan_or_404(plan_id)
     form = EndorsementForm(state_version=plan.state_version)
     return render_template("plans/project_plan.html", plan=plan, form=form,
+                           reviews=_reviews_shown(plan),
                            rubric=plan_rubric(), send_form=SendToSeminarForm(
                                state_version=plan.state_version),
                            can_endorse_now=can_endorse(current_user, plan)
                            and plan.state == PlanState.AWAITING_ENDORSEMENT)
+
+
+def _reviews_shown(plan: ActionPlan) -> list:
+    """The notes and reviews of the plan; an examiner who is not also its coach sees the
+    coaches' rubric levels only once the design seminar is graded, so that the examiner's own
+    scoring stays independent."""
+    if (can_score_as_examiner(current_user, plan) and not can_grade(current_user, plan)
+            and PlanState(plan.state) not in DESIGN_APPROVED):
+        return [r for r in plan.reviews if not r.levels]
+    return list(plan.reviews)
 
 
 @bp.route("/project/plans/<int:plan_id>/endorsement", methods=["POST"])
@@ -120,7 +140,8 @@ def endorsement(plan_id: int):
         db.session.refresh(plan)
         flash(str(error), "error")
         return render_template("plans/project_plan.html", plan=plan, form=form,
-                               rubric=plan_rubric(), send_form=None,
+                               reviews=_reviews_shown(plan), rubric=plan_rubric(),
+                               send_form=None,
                                can_endorse_now=plan.state == PlanState.AWAITING_ENDORSEMENT
                                ), 422
     flash(_("You endorsed the plan; the coaches will review it.")
@@ -199,7 +220,8 @@ def _levels_from_form(rubric) -> dict[str, int | None]:
     levels = {}
     for criterion in rubric.criteria:
         raw = request.form.get(f"level-{criterion.id}", "")
-        levels[criterion.id] = int(raw) if raw.isdigit() and len(raw) < 4 else None
+        levels[criterion.id] = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 4 \
+            else None
     return levels
 
 
@@ -274,7 +296,7 @@ def schedule(plan_id: int, stage: str):
     form = ScheduleForm()
     if not form.validate_on_submit():
         return _seminar_page(plan, chosen, schedule_form=form, status=400)
-    hours, minutes = (int(x) for x in form.time.data.split(":"))
+    hours, minutes = (int(x) for x in form.time.data.strip().split(":"))
     local = dt.datetime.combine(form.day.data, dt.time(hours, minutes),
                                 ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"]))
     return _seminar_step(
@@ -299,6 +321,10 @@ def report(cohort_slug: str):
     form = ReportForm(data=plan.report or None)
     unreported = _unreported(plan)
     if request.method == "POST":
+        if not can_report_milestones(current_user, plan):
+            flash(_("This cohort is closed: its records can be read but no longer changed."),
+                  "warning")
+            return redirect(url_for("project.report", cohort_slug=cohort.slug))
         if plan.state != PlanState.APPROVED:
             abort(409)
         if form.validate_on_submit():

@@ -30,6 +30,7 @@ from leans.core.cohorts import cohort_facilitators
 from leans.core.extensions import db
 from leans.core.models import Enrolment, User
 from leans.core.notifications import NotificationKind, notify, notify_all, resolve
+from leans.core.permissions import mentor_can_act
 
 MAX_NOTE = 2000
 
@@ -151,21 +152,23 @@ def submit(plan: ActionPlan, actor: User, content: dict, expected_version: int,
            to_mentor=to_mentor)
     resolve(plan_topic(plan.id), [NotificationKind.REVISION_REQUESTED], now)
     if to_mentor:
-        notify(plan.enrolment.mentor, NotificationKind.ENDORSEMENT_REQUESTED,
-               "project.mentor_plan", {"plan_id": plan.id},
-               subject=plan.enrolment.user.full_name, cohort=cohort, topic=plan_topic(plan.id),
-               at=now)
+        endorsers = ([plan.enrolment.mentor] if mentor_can_act(plan.enrolment)
+                     else cohort_facilitators(cohort))
+        notify_all(endorsers, NotificationKind.ENDORSEMENT_REQUESTED,
+                   "project.mentor_plan", {"plan_id": plan.id},
+                   subject=plan.enrolment.user.full_name, cohort=cohort,
+                   topic=plan_topic(plan.id), at=now)
     else:
         ask_coaches(plan, actor, resubmitted=number > 1, now=now)
     return version
 
 
 def needs_endorsement(plan: ActionPlan) -> bool:
-    """The cohort's full path asks for the mentor's endorsement, a mentor is linked, and
-    the plan has not been endorsed yet (an endorsement stands through later revisions)."""
+    """The cohort's full path asks for the mentor's endorsement and the plan has not been
+    endorsed yet (an endorsement stands through later revisions). Without a mentor who can
+    act, a coach or an admin endorses in the mentor's place."""
     cohort = plan.enrolment.cohort
-    return (cohort.full_path and cohort.endorsement_required and plan.endorsed_at is None
-            and plan.enrolment.mentor is not None)
+    return cohort.full_path and cohort.endorsement_required and plan.endorsed_at is None
 
 
 def ask_coaches(plan: ActionPlan, actor: User, *, resubmitted: bool, now: dt.datetime) -> None:

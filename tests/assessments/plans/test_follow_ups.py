@@ -15,11 +15,12 @@ from leans.assessments.plans.followups import (
     add_months,
     due_follow_ups,
     follow_up_schedule,
+    follow_up_topic,
     submit_follow_up,
 )
 from leans.assessments.plans.models import FollowUp, MilestoneReport
 from leans.assessments.plans.states import FollowUpStatus, MilestoneStatus, PlanState
-from leans.assessments.plans.workflow import PlanError, plan_topic
+from leans.assessments.plans.workflow import PlanError
 from leans.core.audit import AuditEvent
 from leans.core.extensions import db
 from leans.core.i18n import local_today
@@ -89,8 +90,9 @@ def test_a_check_in_is_stored_once_audited_and_ends_the_reminders(plan_at, proje
     plan = plan_at(PlanState.APPROVED)
     for person, endpoint in ((project_people["peserta"], "followups.participant"),
                              (project_people["mentor"], "project.mentor_plan")):
-        notify(person, NotificationKind.FOLLOW_UP_DUE, endpoint, {}, days=3,
-               topic=plan_topic(plan.id), at=NOW)
+        for months in (3, 6):
+            notify(person, NotificationKind.FOLLOW_UP_DUE, endpoint, {}, days=months,
+                   topic=follow_up_topic(plan.id, months), at=NOW)
     follow_up = submit(plan, status="stalled", note="  Kolam bocor; menunggu APBDes.  ")
     db.session.commit()
     assert (follow_up.months, follow_up.status, follow_up.note) == (
@@ -101,7 +103,9 @@ def test_a_check_in_is_stored_once_audited_and_ends_the_reminders(plan_at, proje
     assert event.actor_id == project_people["peserta"].id
     reminders = list(db.session.scalars(select(Notification).where(
         Notification.kind == NotificationKind.FOLLOW_UP_DUE)))
-    assert len(reminders) == 2 and all(n.read_at is not None for n in reminders)
+    # The 3-month check-in reads its reminders, not the 6-month ones still to come.
+    assert sorted((n.numbers["days"], n.read_at is not None) for n in reminders) == [
+        (3, True), (3, True), (6, False), (6, False)]
     with force_locale("en"), pytest.raises(PlanError, match="already submitted"):
         submit(plan, status="completed", today=ON_6)
     assert submit(plan, months=6, status="completed", today=ON_6).months == 6

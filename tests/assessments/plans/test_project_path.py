@@ -321,3 +321,96 @@ def test_the_light_path_has_no_seminar_pages(plan_people, submitted_plan, logged
     plan = submitted_plan()
     assert logged_in("fasil").get(f"/project/plans/{plan.id}").status_code == 404
     assert logged_in("peserta").get("/learn/k/plan/report").status_code == 404
+
+
+# What a second read of the full path found ----------------------------------------------------
+def test_the_second_assessor_combines_even_when_the_first_score_came_from_elsewhere(
+        plan_at, project_people):
+    """Both assessors press "send" at once: the second, whose seminar was read before the
+    first score was stored (another transaction), still sees it and releases the grade."""
+    from sqlalchemy import insert
+
+    from leans.assessments.plans import project
+    from leans.assessments.plans.access import thresholds
+    from leans.assessments.plans.models import SeminarScore
+    from leans.assessments.plans.states import AssessorRole, SeminarStage
+
+    plan = plan_at(PlanState.DESIGN_SEMINAR)
+    seminar = plan.seminars[0]
+    assert seminar.scores == []  # loaded now, before the examiner's score arrives
+    db.session.execute(insert(SeminarScore).values(
+        seminar_id=seminar.id, assessor_id=project_people["penguji"].id,
+        assessor_role=str(AssessorRole.EXAMINER), levels=BEST, comments={},
+        overall_comment="", score=100.0))
+    project.score_seminar(plan, project_people["coach"], AssessorRole.COACH, plan_rubric(),
+                          thresholds(), levels=BEST, comments={}, overall_comment="",
+                          stage=SeminarStage.DESIGN, expected_state_version=plan.state_version,
+                          now=plan.created_at)
+    db.session.commit()
+    assert _plan().state == PlanState.APPROVED and _plan().score == 100
+
+
+def test_without_a_mentor_who_can_act_a_coach_endorses_and_no_plan_waits_for_nobody(
+        plan_at, project_people, logged_in):
+    plan = plan_at(PlanState.AWAITING_ENDORSEMENT)
+    mentor = project_people["mentor"]
+    # The mentor leaves: deactivated. The coach may now endorse in the mentor's place.
+    assert _endorse(logged_in("coach"), plan, "endorse").status_code == 403
+    mentor.active = False
+    db.session.commit()
+    done = _endorse(logged_in("coach"), _plan(), "endorse", "Atas nama mentor yang pindah.")
+    assert done.status_code == 302 and _plan().state == PlanState.SUBMITTED
+    assert _plan().endorsed_by.username == "coach"
+
+
+def test_a_closed_cohort_takes_no_implementation_report(plan_at, logged_in):
+    plan = plan_at(PlanState.APPROVED)
+    plan.enrolment.cohort.closed = True
+    db.session.commit()
+    response = post_with_csrf(logged_in("peserta"), "/learn/pk/plan/report", {
+        "summary": "Selesai.", "results": "Panen."}, token_page="/learn/pk/plan/report")
+    assert response.status_code == 302 and _plan().state == PlanState.APPROVED
+
+
+@pytest.mark.parametrize("data", [
+    {"level-relevansi-data": "²"}, {"level-relevansi-data": "9" * 40},
+])
+def test_odd_levels_are_refused_not_crashed(plan_at, logged_in, data):
+    plan = plan_at(PlanState.DESIGN_SEMINAR)
+    levels = {k: v for k, v in BEST.items() if k != "relevansi-data"}
+    payload = {f"level-{cid}": str(p) for cid, p in levels.items()} | data
+    response = post_with_csrf(logged_in("penguji"), f"/project/plans/{plan.id}/seminars/"
+                              "design/score", {**payload, "state_version": plan.state_version},
+                              token_page=f"/project/plans/{plan.id}/seminars/design")
+    assert response.status_code == 409 and _plan().seminars[0].scores == []
+
+
+@pytest.mark.parametrize("day,time", [("2026-12-03", "²:00"), ("0001-01-01", "00:30"),
+                                      ("2026-12-03", "9:3"), ("9999-12-31", "23:59")])
+def test_odd_schedules_are_refused_not_crashed(plan_at, logged_in, day, time):
+    plan = plan_at(PlanState.DESIGN_SEMINAR)
+    url = f"/project/plans/{plan.id}/seminars/design"
+    response = post_with_csrf(logged_in("coach"), url + "/schedule",
+                              {"day": day, "time": time, "place": "Aula"}, token_page=url)
+    assert response.status_code == 400 and _plan().seminars[0].scheduled_at is None
+
+
+def test_the_trail_does_not_tell_the_other_assessor_a_score_before_both_are_in(
+        plan_at, logged_in):
+    plan = plan_at(PlanState.DESIGN_SEMINAR)
+    _score(logged_in("penguji"), plan, BEST)
+    scored = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "seminar.scored"))
+    assert set(scored.details) == {"stage", "role"}
+
+
+def test_an_examiner_does_not_see_the_coaches_rubric_levels_before_the_seminar(
+        plan_at, logged_in, grade_form):
+    plan = plan_at(PlanState.IN_REVIEW)
+    coach = logged_in("coach")
+    grade_form(plan.id, coach, plan.state_version, MIXED, decision="request_revision",
+               overall_comment="Perbaiki data.")
+    assert _plan().state == PlanState.REVISION_REQUESTED
+    page = logged_in("penguji").get(f"/project/plans/{plan.id}").get_data(as_text=True)
+    assert "Komentar relevansi-data" not in page
+    assert "Komentar relevansi-data" in coach.get(f"/project/plans/{plan.id}").get_data(
+        as_text=True)
