@@ -160,6 +160,11 @@ def set_examiners(cohort: Cohort, admin: User, examiner_ids: set[int]) -> None:
         if examiner_ids else set()
     if holders != examiner_ids:
         raise CohortError(_("Only accounts with the examiner role can examine a cohort."))
+    coaches = examiner_ids & {row.user_id for row in cohort.facilitator_rows}
+    if coaches:
+        names = db.session.scalars(select(User.full_name).where(User.id.in_(coaches)))
+        raise CohortError(_("%(names)s cannot both coach and examine this cohort: the seminar "
+                            "needs two different assessors.", names=", ".join(sorted(names))))
     have = {row.user_id for row in cohort.examiner_rows}
     added, removed = examiner_ids - have, have - examiner_ids
     if not added and not removed:

@@ -382,6 +382,9 @@ def _link_mentors(results: list[RowResult], new_ids: dict[object, int], cohort: 
     if needing_role:
         db.session.execute(insert(UserRole), [{"user_id": user_id, "role": Role.MENTOR}
                                               for user_id in sorted(needing_role)])
+        for user_id in sorted(needing_role):
+            record(admin, "user.roles_changed", "user", user_id, at=now,
+                   added=[str(Role.MENTOR)], source="import")
     for enrolment in db.session.scalars(select(Enrolment).where(
             Enrolment.cohort_id == cohort.id, Enrolment.user_id.in_(wanted))):
         mentor_id = wanted[enrolment.user_id]

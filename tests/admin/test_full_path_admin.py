@@ -207,6 +207,17 @@ def test_only_examiners_can_be_assigned(admin, project_people, post_form):
     assert [row.user_id for row in cohort().examiner_rows] == [project_people["penguji"].id]
 
 
+def test_a_coach_of_the_cohort_cannot_also_examine_it(admin, project_people, post_form):
+    """Otherwise one person would give both seminar scores (or none could be given)."""
+    coach = project_people["coach"]
+    coach.set_roles(coach.roles | {Role.EXAMINER})
+    db.session.commit()
+    response = save(admin, post_form, project_people, examiners=[coach.id])
+    assert "Dr. Coach Satu cannot both coach and examine this cohort" in visible_text(
+        response.get_data(as_text=True))
+    assert [row.user_id for row in cohort().examiner_rows] == [project_people["penguji"].id]
+
+
 def test_the_form_lists_examiners_only(admin, project_people):
     html = admin.get(EDIT).get_data(as_text=True)
     section = html.split('id="examiners"')[1].split("</ul>")[0]
