@@ -121,6 +121,7 @@ MATRIX: dict[tuple[str, str], tuple[Status, ...]] = {
     # Certificates: the owner downloads, the admin manages; verification is public.
     ("certificates.download", "GET"):         (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
     ("certificates.registry", "GET"):         (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("siasn.export", "GET"):                  (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
     ("certificates.issue", "POST"):           (LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
     ("certificates.confirm_revoke", "GET"):   (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
     ("certificates.revoke_view", "POST"):     (LOGIN, 403, 403, 403, 403, 302, 403, 403, 403, 403),
@@ -154,6 +155,8 @@ MATRIX: dict[tuple[str, str], tuple[Status, ...]] = {
     ("admin.import_template", "GET"):         (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
     ("bkpp_reports.overview", "GET"):         (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
     ("bkpp_reports.export", "GET"):           (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("bkpp_reports.jp_year", "GET"):          (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
+    ("bkpp_reports.jp_year_export", "GET"):   (LOGIN, 403, 403, 403, 403, 200, 403, 403, 403, 403),
     # The change project (cohort A is on the full path; participant A's design is approved,
     # its design seminar scheduled and graded, one milestone reported with a photo).
     # Participant A's own pages: the milestone checklist, the follow-ups and the report.

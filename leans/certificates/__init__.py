@@ -7,9 +7,10 @@ from flask import Flask
 
 
 def init_app(app: Flask) -> None:
-    from leans.certificates import jobs, models  # noqa: F401 - registers the tables
-    from leans.certificates.cli import group
+    from leans.certificates import jobs, models, siasn_models  # noqa: F401 - the tables
+    from leans.certificates.cli import group, siasn_group
     from leans.certificates.numbering import check_pattern
+    from leans.certificates.siasn_views import bp as siasn_bp
     from leans.certificates.views import bp
     from leans.core.config import ConfigError
 
@@ -19,4 +20,6 @@ def init_app(app: Flask) -> None:
         raise ConfigError(f"LEANS_CERT_NUMBER_PATTERN: {error}") from error
     jobs.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(siasn_bp)
     app.cli.add_command(group)
+    app.cli.add_command(siasn_group)

@@ -43,3 +43,36 @@ def export_command(slug: str, out: Path) -> None:
                       lambda done, total: click.echo(f"  packed {done}/{total}"))
     partial.replace(out)
     click.echo(f"Wrote {out} with {count} valid certificate(s).")
+
+
+siasn_group = AppGroup("siasn", help="Send course-history records to BKN's SIASN.")
+
+
+@siasn_group.command("push")
+@click.option("--cohort", "slug", required=True, help="Cohort slug, e.g. angkatan-1.")
+@click.option("--dry-run", is_flag=True, help="Show what would be sent; send nothing.")
+def siasn_push_command(slug: str, dry_run: bool) -> None:
+    """Send each valid certificate with an NIP to SIASN with its PDF (only what is missing);
+    delete the records of revoked or superseded ones. Exits non-zero when a row failed."""
+    from flask import current_app
+
+    from leans.certificates.siasn import SiasnSettings
+    from leans.certificates.siasn_client import SiasnClient
+    from leans.certificates.siasn_service import push
+
+    config = current_app.config
+    if not dry_run and not (config["LEANS_SIASN_TOKEN"] and config["LEANS_SIASN_BASE_URL"]):
+        raise click.ClickException(
+            "LEANS_SIASN_TOKEN and LEANS_SIASN_BASE_URL must be set in the environment to "
+            "push to SIASN (see docs/siasn.md); --dry-run works without them.")
+    rows = push(_cohort(slug), SiasnClient.from_config(config),
+                SiasnSettings.from_config(config), dry_run=dry_run,
+                after_each=db.session.commit)
+    db.session.commit()
+    for row in rows:
+        click.echo(row.line())
+    failed = sum(row.failed for row in rows)
+    note = " (dry run: nothing sent)" if dry_run else ""
+    click.echo(f"{len(rows)} row(s), {failed} failed{note}.")
+    if failed:
+        raise SystemExit(1)

@@ -53,15 +53,36 @@ def _verify_limit() -> str:
 @bp.route("/verify/<code>")
 @limiter.limit(_verify_limit)
 def verify(code: str):
-    """Public: is this certificate genuine? Shows no personal data beyond the name."""
-    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code))
+    """Public: is this certificate genuine? Shows what was printed on it (frozen at issue),
+    so a checker can compare it with the paper: the NIP masked, never a revocation reason."""
+    certificate = db.session.scalar(select(Certificate).where(Certificate.code == code[:64]))
     if certificate is None:
         return render_template("certificates/verify.html", certificate=None, code=code), 404
     newest = current_of(certificate)
     return render_template("certificates/verify.html", certificate=certificate,
-                           current=newest if newest.id != certificate.id else None,
-                           masked_nip=mask_nip(certificate.data["nip"].replace(" ", ""))
-                           if certificate.data.get("nip") else "")
+                           printed=_printed(certificate.data or {}),
+                           current=newest if newest.id != certificate.id else None)
+
+
+def _masked(value: str | None) -> str:
+    return mask_nip(value.replace(" ", "")) if value else ""
+
+
+def _printed(data: dict) -> dict:
+    """The fields of the certificate as printed, for the public page: the identifier masked,
+    nothing personal beyond the name (no birth date, rank, position or unit)."""
+    return {
+        "name": data.get("name", ""), "number": data.get("number", ""),
+        "nip": _masked(data.get("nip")), "ni_pppk": _masked(data.get("ni_pppk")),
+        "training": data.get("training", ""), "cohort": data.get("cohort", ""),
+        "starts_on": data.get("starts_on", ""), "ends_on": data.get("ends_on", ""),
+        "place": data.get("place", ""), "jp": data.get("jp"),
+        "predicate": data.get("predicate", ""),
+        "agency": data.get("agency", ""), "government": data.get("government", ""),
+        "signatory_name": data.get("signatory_name", ""),
+        "signatory_title": data.get("signatory_title", ""),
+        "issue_place": data.get("issue_place", ""), "issued_on": data.get("issued_on", ""),
+    }
 
 
 @bp.route("/certificates/<int:certificate_id>.pdf")

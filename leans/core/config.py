@@ -106,6 +106,23 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "LEANS_QUEUE_URL": env.get("LEANS_QUEUE_URL", ""),
         #: Hours a finished certificate export (ZIP) can be downloaded before it is purged.
         "LEANS_EXPORT_KEEP_HOURS": _int(env, "LEANS_EXPORT_KEEP_HOURS", 24),
+        #: SIASN (BKN) course-history records (docs/siasn.md; the mapping must be confirmed
+        #: with BKN before production use). Tokens come from the environment only.
+        "LEANS_SIASN_BASE_URL": env.get("LEANS_SIASN_BASE_URL", "").strip(),
+        "LEANS_SIASN_TOKEN": env.get("LEANS_SIASN_TOKEN", ""),
+        "LEANS_SIASN_AUTH_TOKEN": env.get("LEANS_SIASN_AUTH_TOKEN", ""),
+        "LEANS_SIASN_SAVE_PATH": env.get("LEANS_SIASN_SAVE_PATH", "/kursus/save"),
+        "LEANS_SIASN_UPLOAD_PATH": env.get("LEANS_SIASN_UPLOAD_PATH", "/upload-dok-rw"),
+        "LEANS_SIASN_DELETE_PATH": env.get("LEANS_SIASN_DELETE_PATH", "/kursus/delete/{id}"),
+        "LEANS_SIASN_PERSON_PATH": env.get("LEANS_SIASN_PERSON_PATH", "/pns/data-utama/{nip}"),
+        "LEANS_SIASN_TIMEOUT": _int(env, "LEANS_SIASN_TIMEOUT", 30, minimum=1),
+        "LEANS_SIASN_RETRIES": _int(env, "LEANS_SIASN_RETRIES", 3, minimum=0),
+        "LEANS_SIASN_INSTANSI_ID": env.get("LEANS_SIASN_INSTANSI_ID", ""),
+        "LEANS_SIASN_JENIS_DIKLAT_ID": env.get("LEANS_SIASN_JENIS_DIKLAT_ID", ""),
+        "LEANS_SIASN_JENIS_KURSUS": env.get("LEANS_SIASN_JENIS_KURSUS", ""),
+        "LEANS_SIASN_JENIS_KURSUS_SERTIPIKAT": env.get("LEANS_SIASN_JENIS_KURSUS_SERTIPIKAT", ""),
+        "LEANS_SIASN_ORGANISER": env.get("LEANS_SIASN_ORGANISER", ""),
+        "LEANS_SIASN_DOCUMENT_REF": env.get("LEANS_SIASN_DOCUMENT_REF", ""),
         #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
                                          None if production else "memory://"),

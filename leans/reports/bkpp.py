@@ -17,10 +17,12 @@ from leans.assessments.quizzes.models import QuizAttempt
 from leans.certificates.models import Certificate, CertificateStatus
 from leans.content.model import Catalogue
 from leans.core.extensions import db
+from leans.core.identity import format_nip
 from leans.core.labels import label_id
-from leans.core.models import Cohort, Enrolment
+from leans.core.models import Cohort, Enrolment, User
 from leans.core.spreadsheets import Table
 from leans.modules.cohort_progress import ParticipantRow, cohort_report
+from leans.modules.ledger import JpCredit, credit_year, credits_by_user, jp_in_year
 
 
 @dataclass(frozen=True)
@@ -117,3 +119,66 @@ def _certificate_table(cohorts: Sequence[Cohort]) -> Table:
         .where(Enrolment.cohort_id.in_(ids)).group_by(Certificate.status)).all()) if ids else {}
     return Table("certificates", ["Status sertifikat", "Jumlah"],
                  [[label_id(status), counts.get(status, 0)] for status in CertificateStatus])
+
+
+#: The years the JP report can be asked for: LEANS has no data before, and none far ahead.
+FIRST_YEAR = 2000
+#: The unit of a participant who has none recorded, in the JP report.
+NO_UNIT = "(tanpa unit)"
+
+
+@dataclass(frozen=True)
+class JpYearReport:
+    """Who reached the annual JP standard through LEANS in a year, per unit and per person."""
+
+    year: int
+    target: float
+    #: Years with data (a cohort running or JP credited), newest first: the year selector.
+    years: list[int]
+    tables: dict[str, Table]
+
+
+def _cohort_years(cohort: Cohort) -> range:
+    return range(cohort.starts_on.year, cohort.ends_on.year + 1)
+
+
+def jp_years(cohorts: Sequence[Cohort], ledger: dict[int, list[JpCredit]], timezone: str,
+             last_year: int) -> list[int]:
+    """Years with a cohort running or JP credited, within [FIRST_YEAR, last_year]."""
+    years = {y for cohort in cohorts for y in _cohort_years(cohort)}
+    years |= {credit_year(c, timezone) for credits in ledger.values() for c in credits}
+    return sorted((y for y in years if FIRST_YEAR <= y <= last_year), reverse=True)
+
+
+def jp_year_report(cohorts: Sequence[Cohort], catalogue: Catalogue, *, year: int,
+                   target: float, timezone: str, last_year: int) -> JpYearReport:
+    """Participants of a year: enrolled (still) in a cohort running that year, or credited
+    JP that year. JP of a year are those of modules completed in it (the ledger's rule)."""
+    ledger = credits_by_user(cohorts, catalogue)
+    running = [c.id for c in cohorts if year in _cohort_years(c)]
+    ids = set(db.session.scalars(select(Enrolment.user_id).where(
+        Enrolment.cohort_id.in_(running), Enrolment.unenrolled_at.is_(None)))) \
+        if running else set()
+    jp = {user_id: round(jp_in_year(credits, year, timezone), 2)
+          for user_id, credits in ledger.items()}
+    ids |= {user_id for user_id, value in jp.items() if value}
+    people = sorted(db.session.scalars(select(User).where(User.id.in_(ids))).all(),
+                    key=lambda u: ((u.unit or "").casefold(), u.full_name.casefold())) \
+        if ids else []
+    rows = [[format_nip(u.nip) if u.nip else "", u.full_name, u.unit or "",
+             label_id(u.unit_type) if u.unit_type else "", jp.get(u.id, 0),
+             "ya" if jp.get(u.id, 0) >= target else "tidak"] for u in people]
+    tables = {"units": _jp_unit_table(rows), "people": Table(
+        "people", ["NIP", "Nama", "Unit", "Jenis unit", "JP", "Mencapai target"], rows)}
+    return JpYearReport(year, target, jp_years(cohorts, ledger, timezone, last_year), tables)
+
+
+def _jp_unit_table(people: Sequence[Sequence]) -> Table:
+    groups: dict[tuple[str, str], list[Sequence]] = defaultdict(list)
+    for row in people:
+        groups[(row[2] or NO_UNIT, row[3])].append(row)
+    return Table("units", ["Unit", "Jenis unit", "Peserta", "Mencapai target",
+                           "Belum mencapai target", "Total JP"],
+                 [[unit, kind, len(rows), sum(r[5] == "ya" for r in rows),
+                   sum(r[5] != "ya" for r in rows), round(sum(r[4] for r in rows), 2)]
+                  for (unit, kind), rows in sorted(groups.items())])

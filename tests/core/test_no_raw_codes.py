@@ -238,7 +238,8 @@ def demo(runner):
 NOT_PAGES = {"static", "modules.content_file", "core.healthz", "modules.resume",
              "admin.import_template", "bkpp_reports.export", "cohort_progress.export",
              "quiz_report.export", "tracker.export", "certificates.download",
-             "certificates.job_download", "milestones.evidence"}
+             "certificates.job_download", "milestones.evidence", "siasn.export",
+             "bkpp_reports.jp_year_export"}
 
 
 def _visitors(app, auth_for, post_form, language):

@@ -36,6 +36,8 @@ EXPORTS = {
     "/cohorts/<slug>/tests/<module>/objectives.csv": f"/cohorts/k/tests/{MODULE}/objectives.csv",
     "/grading/tracker.csv": "/grading/tracker.csv",
     **{f"/admin/reports/{table}.csv": f"/admin/reports/{table}.csv" for table in BKPP_TABLES},
+    **{f"/admin/reports/jp-year/{t}.csv": f"/admin/reports/jp-year/{t}.csv"
+       for t in ("units", "people")},
 }
 
 
