@@ -55,6 +55,9 @@ MATRIX: dict[tuple[str, str], tuple[Status, ...]] = {
     ("auth.setup", "GET"):                    (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("auth.setup", "POST"):                   (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
     ("certificates.verify", "GET"):           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("certificates.verify_file", "GET"):      (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    # A public check of an uploaded PDF: a form with no file is refused, whoever sends it.
+    ("certificates.verify_file", "POST"):     (422, 422, 422, 422, 422, 422, 422, 422, 422, 422),
     # Everyone logged in.
     ("auth.logout", "POST"):
         (LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN, LOGIN),
@@ -350,7 +353,7 @@ def test_lists_show_cohort_a_only_to_its_own_people(world, logged_in, url, contr
 
 #: Endpoints anyone may open without logging in.
 PUBLIC = {"static", "core.index", "core.healthz", "core.set_language", "auth.login",
-          "auth.setup", "certificates.verify"}
+          "auth.setup", "certificates.verify", "certificates.verify_file"}
 SAMPLE = {"int": "1", "default": "contoh", "path": "gambar/x.png", "any": None}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from flask import (
@@ -23,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
+from leans.certificates.file_check import MAX_FILE, FileKind, check_file
 from leans.certificates.issuing import (
     Candidate,
     CertificateError,
@@ -48,6 +50,52 @@ bp = Blueprint("certificates", __name__)
 
 def _verify_limit() -> str:
     return current_app.config["LEANS_VERIFY_RATE_LIMIT"]
+
+
+#: The largest request the file check accepts (the file plus the form's few fields).
+MAX_VERIFY_REQUEST = MAX_FILE + 64 * 1024
+
+
+@bp.url_value_preprocessor
+def _limit_upload(endpoint: str | None, values: dict | None) -> None:
+    """The file check takes at most 5 MB, less than the site's request limit, and keeps the
+    upload in memory (Werkzeug would spool a large one to a temporary file). Set here, before
+    any ``before_request`` (CSRF protection reads the form first)."""
+    if endpoint == "certificates.verify_file" and request.method == "POST":
+        site = current_app.config.get("MAX_CONTENT_LENGTH") or MAX_VERIFY_REQUEST
+        request.max_content_length = min(MAX_VERIFY_REQUEST, site)
+        request._get_file_stream = lambda *args, **kwargs: io.BytesIO()
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+@limiter.limit(_verify_limit)
+def verify_file():
+    """Public: look a certificate up by its code, or check that a PDF is the file issued
+    (its bytes compared with the registry's; stored nowhere, not even a temporary file)."""
+    form = EmptyForm()
+    if request.method == "GET":
+        code = request.args.get("code", "").strip()[:64]
+        if code:
+            return redirect(url_for("certificates.verify", code=code))
+        return render_template("certificates/verify_file.html", form=form, result=None)
+    if not form.validate_on_submit():
+        abort(400)
+    upload = request.files.get("file")
+    data = upload.read(MAX_FILE + 1) if upload is not None else b""
+    if not data:
+        return _file_page(form, None, _("Choose the certificate's PDF file to check."))
+    result = check_file(data)
+    if result.kind is FileKind.NOT_A_PDF:
+        return _file_page(form, None, _("This file is not a PDF that can be read. Choose the "
+                                        "certificate's PDF file (at most 5 MB)."))
+    return render_template("certificates/verify_file.html", form=form, result=result,
+                           printed=_printed(result.certificate.data or {})
+                           if result.certificate is not None else None)
+
+
+def _file_page(form: EmptyForm, result, error: str):
+    return render_template("certificates/verify_file.html", form=form, result=result,
+                           error=error), 422
 
 
 @bp.route("/verify/<code>")
