@@ -10,13 +10,11 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from leans.assessments.quizzes.models import QuizAttempt
-from leans.assessments.tasks.models import TaskAnswer
 from leans.content import get_catalogue
 from leans.core.extensions import db
 from leans.core.i18n import local_today
 from leans.core.models import Enrolment, Role, UnitType
-from leans.modules.models import LessonCompletion
+from tests.fixtures.certificates import complete_module
 
 KK, MK, KPA = ("kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro",
                "kemandirian-profesionalisme-asn")
@@ -30,19 +28,7 @@ UNITS_HEADER = ["Unit", "Jenis unit", "Peserta", "Mencapai target", "Belum menca
 
 def complete(enrolment: Enrolment, slug: str, at: dt.datetime) -> None:
     """Every rule of the module met at AT: its lessons, its tasks and a passed post-test."""
-    module = get_catalogue().module(slug)
-    for lesson in module.lessons:
-        db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=slug,
-                                        lesson_slug=lesson.slug, completed_at=at))
-    for _lesson, task in module.tasks:
-        db.session.add(TaskAnswer(enrolment_id=enrolment.id, module_slug=slug, task_id=task.id,
-                                  draft="Jawaban.", draft_version=1, draft_saved_at=at,
-                                  submitted_text="Jawaban.", submitted_at=at,
-                                  first_submitted_at=at))
-    db.session.add(QuizAttempt(enrolment_id=enrolment.id, module_slug=slug, kind="post",
-                               number=1, seed=1, bank_version="x", questions=[], pass_mark=70,
-                               started_at=at, submitted_at=at, answers={}, score=90.0,
-                               passed=True))
+    complete_module(enrolment, slug, at)
     db.session.commit()
 
 
