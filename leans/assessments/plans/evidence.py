@@ -24,6 +24,9 @@ from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObj
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # per file
 MAX_IMAGE_PIXELS = 40_000_000  # decompression bombs
+#: Longest side of a stored photo, in pixels: enough to read a sign or a receipt, and a
+#: phone's 12-megapixel photo stays a few hundred kB for a mentor on a slow connection.
+MAX_IMAGE_SIDE = 2560
 MAX_FILES_PER_REPORT = 5
 ACCEPTED = "JPEG, PNG, WebP or PDF"  # as the messages spell it (a test holds them together)
 
@@ -200,6 +203,8 @@ def _clean_image(name: str, data: bytes, kind: str) -> tuple[str, bytes]:
                 raise too_big
             image.load()
             pixels = _pixels_only(image)
+        if max(pixels.size) > MAX_IMAGE_SIDE:
+            pixels.thumbnail((MAX_IMAGE_SIDE, MAX_IMAGE_SIDE), Image.Resampling.LANCZOS)
         return _encode(pixels, kind)
     except EvidenceError:
         raise

@@ -31,6 +31,7 @@ from leans.assessments.plans.evidence import (
     MAX_FILE_BYTES,
     MAX_FILES_PER_REPORT,
     MAX_IMAGE_PIXELS,
+    MAX_IMAGE_SIDE,
     CleanFile,
     EvidenceError,
     clean_all,
@@ -274,8 +275,9 @@ def test_a_whole_png_just_over_our_pixel_limit_is_refused_under_pillows_limit():
 
 
 def test_a_png_exactly_at_the_pixel_limit_is_accepted():
+    """Accepted (then stored at most MAX_IMAGE_SIDE pixels on its longest side)."""
     clean = clean_evidence("pas.png", png_declaring(8000, MAX_IMAGE_PIXELS // 8000, rows=True))
-    assert Image.open(io.BytesIO(clean.data)).size == (8000, 5000)
+    assert Image.open(io.BytesIO(clean.data)).size == (MAX_IMAGE_SIDE, MAX_IMAGE_SIDE * 5 // 8)
 
 
 # Polyglots
@@ -514,3 +516,16 @@ MAGIC = [b"", b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n", b"RIFF\0\0\0\0WEBPVP8 ", b"
 @given(st.sampled_from(MAGIC), st.binary(max_size=2000), st.text(max_size=40))
 def test_random_bytes_behind_any_signature_answer_or_explain(magic, body, filename):
     answers_or_explains(filename, magic + body)
+
+
+@pytest.mark.parametrize(("size", "stored"), [
+    ((4000, 3000), (2560, 1920)),   # a phone's 12-megapixel photo, landscape
+    ((3000, 4000), (1920, 2560)),   # portrait
+    ((2560, 1440), (2560, 1440)),   # exactly at the limit: kept
+    ((640, 480), (640, 480)),       # small: never enlarged
+])
+def test_large_photos_are_stored_at_most_2560_pixels_on_their_longest_side(size, stored):
+    photo = clean_evidence("foto.jpg", image_bytes("JPEG", Image.new("RGB", size, "green")))
+    with Image.open(io.BytesIO(photo.data)) as image:
+        assert image.size == stored
+    assert max(stored) <= MAX_IMAGE_SIDE
