@@ -52,7 +52,8 @@ def module_order(known: Sequence[str], chosen: Sequence[str],
     last, in the catalogue's order)."""
     def position(slug: str) -> tuple[int, int]:
         raw = positions.get(slug, "")
-        return (int(raw) if raw.isdigit() else 999, known.index(slug))
+        number = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else 999
+        return number, known.index(slug)
 
     return sorted((slug for slug in chosen if slug in known), key=position)
 

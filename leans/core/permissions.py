@@ -221,8 +221,7 @@ def can_schedule_seminar(user: User, plan: EnrolmentRecord) -> bool:
 def can_report_milestones(user: User, plan: EnrolmentRecord) -> bool:
     """The participant reports milestones and follow-ups on their own plan, also after the
     training's dates (follow-ups come months later), until an admin closes the cohort."""
-    return (owns(user, plan) and plan.enrolment.unenrolled_at is None
-            and can_change(plan.enrolment.cohort))
+    return owns(user, plan) and _open_record(plan)
 
 
 def can_read_attempt(user: User, attempt: Attempt) -> bool:

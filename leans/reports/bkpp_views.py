@@ -49,7 +49,8 @@ def _jp_year() -> tuple[JpYearReport, str]:
     number or lies outside [FIRST_YEAR, next year] gives this year, and the asked text back."""
     this_year = local_today().year
     raw = request.args.get("year", "").strip()[:10]
-    year = int(raw) if raw.isdigit() and FIRST_YEAR <= int(raw) <= this_year + 1 else this_year
+    asked = int(raw) if raw.isascii() and raw.isdigit() and len(raw) <= 4 else None
+    year = asked if asked is not None and FIRST_YEAR <= asked <= this_year + 1 else this_year
     config = current_app.config
     report = jp_year_report(all_cohorts(), get_catalogue(), year=year,
                             target=config["LEANS_JP_ANNUAL_TARGET"],

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
-    abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -17,11 +15,10 @@ from flask import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from wtforms import RadioField, SelectField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from leans.assessments.plans.access import plan_of
+from leans.assessments.plans.access import own_approved_plan_or_404
 from leans.assessments.plans.followups import (
     MAX_NOTE,
     CheckInError,
@@ -31,13 +28,13 @@ from leans.assessments.plans.followups import (
     submit_follow_up,
 )
 from leans.assessments.plans.models import ActionPlan
-from leans.assessments.plans.states import DESIGN_APPROVED, FollowUpStatus
+from leans.assessments.plans.states import FollowUpStatus
 from leans.core.extensions import db
 from leans.core.forms import LeansForm
 from leans.core.i18n import local_today
 from leans.core.labels import LABELS as CODE_LABELS
 from leans.core.models import Cohort, utcnow
-from leans.core.permissions import can_report_milestones, get_own_enrolment_or_404
+from leans.core.permissions import can_report_milestones
 from leans.core.templating import format_day
 
 bp = Blueprint("followups", __name__)
@@ -52,30 +49,6 @@ class FollowUpForm(LeansForm):
                         choices=[(s.value, CODE_LABELS["FollowUpStatus"][s.value])
                                  for s in FollowUpStatus], validators=[InputRequired()])
     note = TextAreaField(_l("Note"), validators=[Length(max=MAX_NOTE)])
-
-
-def _plan_or_404(cohort_slug: str) -> tuple[Cohort, ActionPlan]:
-    """My plan in this cohort, once its design is approved; 404 before."""
-    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
-    plan = plan_of(enrolment)
-    if plan is None or plan.state not in DESIGN_APPROVED or plan.latest_version is None:
-        abort(404)
-    return cohort, plan
-
-
-#: The participant's milestones page, by the endpoint names it may have.
-MILESTONE_ENDPOINTS = ("milestones.participant", "milestones.checklist")
-
-
-def _milestones_url(cohort: Cohort) -> str | None:
-    """The milestones page, where the app has one (no view module imports another)."""
-    for endpoint in MILESTONE_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            try:
-                return url_for(endpoint, cohort_slug=cohort.slug)
-            except BuildError:
-                continue
-    return None
 
 
 def _page(cohort: Cohort, plan: ActionPlan, form: FollowUpForm | None = None,
@@ -98,14 +71,15 @@ def _page(cohort: Cohort, plan: ActionPlan, form: FollowUpForm | None = None,
     return render_template("plans/follow_up.html", cohort=cohort, plan=plan,
                            schedule=schedule, form=form, error=error and str(error),
                            milestones=later_milestones(plan),
-                           milestones_url=_milestones_url(cohort), max_note=MAX_NOTE), status
+                           milestones_url=url_for("milestones.checklist", cohort_slug=cohort.slug)
+                           if cohort.full_path else None, max_note=MAX_NOTE), status
 
 
 @bp.route("/learn/<cohort_slug>/plan/follow-up", methods=["GET", "POST"])
 @login_required
 def participant(cohort_slug: str):
     """My follow-up check-ins after the training, and the form for one that is due."""
-    cohort, plan = _plan_or_404(cohort_slug)
+    cohort, plan = own_approved_plan_or_404(cohort_slug, current_user, full_path=False)
     if request.method == "GET":
         return _page(cohort, plan)
     if not can_report_milestones(current_user, plan):

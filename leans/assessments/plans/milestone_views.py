@@ -22,7 +22,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from wtforms import StringField, TextAreaField
 
-from leans.assessments.plans.access import plan_of
+from leans.assessments.plans.access import own_approved_plan_or_404, project_plan_or_404
 from leans.assessments.plans.evidence import ACCEPTED, MAX_FILE_BYTES, MAX_FILES_PER_REPORT
 from leans.assessments.plans.milestones import (
     MAX_LINK,
@@ -37,7 +37,7 @@ from leans.assessments.plans.milestones import (
     review_milestone,
 )
 from leans.assessments.plans.models import ActionPlan, EvidenceFile, MilestoneReport
-from leans.assessments.plans.states import DESIGN_APPROVED, MilestoneStatus
+from leans.assessments.plans.states import MilestoneStatus
 from leans.assessments.plans.workflow import PlanError
 from leans.core.extensions import db
 from leans.core.forms import LeansForm
@@ -46,9 +46,7 @@ from leans.core.models import utcnow
 from leans.core.permissions import (
     can_confirm_milestones,
     can_read_evidence,
-    can_read_plan,
     can_report_milestones,
-    get_own_enrolment_or_404,
 )
 
 bp = Blueprint("milestones", __name__)
@@ -92,15 +90,6 @@ def _allow_evidence(endpoint: str | None, values: dict | None) -> None:
 
 
 # The participant ------------------------------------------------------------------------------
-def _own_plan_or_404(cohort_slug: str):
-    """The participant's own full-path plan, once its design is approved."""
-    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
-    plan = plan_of(enrolment)
-    if plan is None or not cohort.full_path or plan.state not in DESIGN_APPROVED:
-        abort(404)
-    return cohort, plan
-
-
 def _checklist_page(cohort, plan: ActionPlan, *, posted: MilestoneReportForm | None = None,
                     index: int | None = None, error: ReportRefused | None = None,
                     status: int = 200):
@@ -132,7 +121,7 @@ def _checklist_page(cohort, plan: ActionPlan, *, posted: MilestoneReportForm | N
 @login_required
 def checklist(cohort_slug: str):
     """My plan's milestones: due dates, what I reported, the mentor's word, what is overdue."""
-    cohort, plan = _own_plan_or_404(cohort_slug)
+    cohort, plan = own_approved_plan_or_404(cohort_slug, current_user, full_path=True)
     return _checklist_page(cohort, plan)
 
 
@@ -140,7 +129,7 @@ def checklist(cohort_slug: str):
 @login_required
 def report(cohort_slug: str, index: int):
     """Report a milestone as carried out, with a description, links and files."""
-    cohort, plan = _own_plan_or_404(cohort_slug)
+    cohort, plan = own_approved_plan_or_404(cohort_slug, current_user, full_path=True)
     if not can_report_milestones(current_user, plan):
         flash(_("This cohort is closed: its records can be read but no longer changed."),
               "warning")
@@ -163,15 +152,6 @@ def report(cohort_slug: str, index: int):
 
 
 # The mentor, the coaches, the examiners, admins --------------------------------------------
-def _readable_plan_or_404(plan: ActionPlan | None) -> ActionPlan:
-    """A full-path plan in or after its implementation period that the user may read; 404
-    otherwise, so ids reveal nothing."""
-    if (plan is None or not plan.enrolment.cohort.full_path
-            or plan.state not in DESIGN_APPROVED or not can_read_plan(current_user, plan)):
-        abort(404)
-    return plan
-
-
 def _review_page(plan: ActionPlan, *, posted: MilestoneReviewForm | None = None,
                  report_id: int | None = None, error: str | None = None, status: int = 200):
     milestones = milestone_list(plan, local_today())
@@ -192,7 +172,7 @@ def _review_page(plan: ActionPlan, *, posted: MilestoneReviewForm | None = None,
 @login_required
 def review_page(plan_id: int):
     """A participant's milestones with their reports and evidence, to confirm or return."""
-    plan = _readable_plan_or_404(db.session.get(ActionPlan, plan_id))
+    plan = project_plan_or_404(db.session.get(ActionPlan, plan_id), current_user, approved=True)
     return _review_page(plan)
 
 
@@ -201,7 +181,8 @@ def review_page(plan_id: int):
 def review(report_id: int):
     """Confirm a reported milestone, or return it with a comment."""
     entry = db.session.get(MilestoneReport, report_id)
-    plan = _readable_plan_or_404(entry.plan if entry is not None else None)
+    plan = project_plan_or_404(entry.plan if entry is not None else None, current_user,
+                               approved=True)
     if not can_confirm_milestones(current_user, plan):
         abort(403)
     form = MilestoneReviewForm()

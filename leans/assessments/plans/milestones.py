@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from leans.assessments.plans.evidence import (
     MAX_FILE_BYTES,
@@ -29,7 +29,7 @@ from leans.assessments.plans.evidence import (
 )
 from leans.assessments.plans.models import ActionPlan, EvidenceFile, MilestoneReport
 from leans.assessments.plans.states import DESIGN_APPROVED, MilestoneStatus, PlanState
-from leans.assessments.plans.workflow import PlanError, plan_topic
+from leans.assessments.plans.workflow import PlanError, lock_plan, plan_topic
 from leans.core.audit import record
 from leans.core.cohorts import cohort_facilitators
 from leans.core.extensions import db
@@ -230,13 +230,6 @@ def read_uploads(uploads: Iterable[Upload]) -> list[tuple[str, bytes]]:
 
 
 # Reporting ------------------------------------------------------------------------------------
-def _lock(plan: ActionPlan) -> None:
-    """Serialise reports and reviews of one plan (a double click, two tabs), then read its
-    reports afresh."""
-    db.session.scalar(select(ActionPlan.id).where(ActionPlan.id == plan.id).with_for_update())
-    db.session.expire(plan, ["milestone_reports"])
-
-
 def _reportable(plan: ActionPlan, index: int, now: dt.datetime) -> Milestone:
     """The milestone at INDEX, if it can be reported now; else ReportRefused saying why."""
     if not reporting_open(plan):
@@ -262,7 +255,7 @@ def report_milestone(plan: ActionPlan, participant: User, *, index: int, text: s
     """The participant reports the milestone at INDEX as carried out, with a description,
     links and files (checked and cleaned; all or nothing: any refusal stores no row). The
     mentor (or, without one, the coaches) is asked to confirm it."""
-    _lock(plan)
+    lock_plan(plan)
     milestone = _reportable(plan, index, now)
     text, links = _checked_text(text), checked_links(links)
     if not text and not files:
@@ -325,7 +318,7 @@ def review_milestone(report: MilestoneReport, reviewer: User, *, decision: str, 
     a milestone, while it waits."""
     comment = _checked_comment(decision, comment)
     plan = report.plan
-    _lock(plan)
+    lock_plan(plan)
     newest = max(r.id for r in plan.milestone_reports
                  if r.activity_index == report.activity_index)
     if report.id != newest or report.status != MilestoneStatus.REPORTED:

@@ -31,6 +31,7 @@ from leans.assessments.plans.workflow import (
     _checked_levels,
     _ensure_fresh,
     ask_coaches,
+    lock_plan,
     plan_topic,
 )
 from leans.content.rubric import Rubric
@@ -204,7 +205,7 @@ def score_seminar(plan: ActionPlan, assessor: User, role: AssessorRole, rubric: 
                   expected_state_version: int, now: dt.datetime) -> SeminarScore:
     """One assessor's independent scoring; final once given. When both are in, the grade
     is combined, or the plan goes to moderation."""
-    _lock(plan)
+    lock_plan(plan, *plan.seminars)
     _ensure_fresh(plan, expected_state_version)
     if PlanState(plan.state) != SEMINAR_STATES[stage][0]:
         raise PlanError(_("This seminar is not open for scoring."))
@@ -235,16 +236,6 @@ def score_seminar(plan: ActionPlan, assessor: User, role: AssessorRole, rubric: 
     else:
         _bump(plan)
     return entry
-
-
-def _lock(plan: ActionPlan) -> None:
-    """Serialise the two assessors' scoring of one plan (both pressing "send" at once), then
-    read the plan, its seminars and their scores afresh: whoever comes second sees the first
-    score and combines them."""
-    db.session.scalar(select(ActionPlan.id).where(ActionPlan.id == plan.id).with_for_update())
-    db.session.refresh(plan)
-    for seminar in plan.seminars:
-        db.session.refresh(seminar)
 
 
 def _bump(plan: ActionPlan) -> None:

@@ -22,7 +22,13 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from leans.assessments.plans import project
-from leans.assessments.plans.access import plan_of, plan_rubric, rubric_for, thresholds
+from leans.assessments.plans.access import (
+    own_approved_plan_or_404,
+    plan_rubric,
+    project_plan_or_404,
+    rubric_for,
+    thresholds,
+)
 from leans.assessments.plans.forms import (
     EndorsementForm,
     ModerationForm,
@@ -52,7 +58,6 @@ from leans.core.permissions import (
     can_schedule_seminar,
     can_score_as_coach,
     can_score_as_examiner,
-    get_own_enrolment_or_404,
     role_required,
 )
 
@@ -60,12 +65,7 @@ bp = Blueprint("project", __name__)
 
 
 def _plan_or_404(plan_id: int) -> ActionPlan:
-    """A full-path plan the user may read (404 otherwise, so ids reveal nothing)."""
-    plan = db.session.get(ActionPlan, plan_id)
-    if (plan is None or not plan.versions or not plan.enrolment.cohort.full_path
-            or not can_read_plan(current_user, plan)):
-        abort(404)
-    return plan
+    return project_plan_or_404(db.session.get(ActionPlan, plan_id), current_user)
 
 
 def _stage_or_404(stage: str) -> SeminarStage:
@@ -312,12 +312,7 @@ def schedule(plan_id: int, stage: str):
 @login_required
 def report(cohort_slug: str):
     """My implementation report, for the report seminar."""
-    cohort, enrolment = get_own_enrolment_or_404(cohort_slug, current_user)
-    plan = plan_of(enrolment)
-    if plan is None or not cohort.full_path or plan.state not in (
-            PlanState.APPROVED, PlanState.REPORT_SEMINAR, PlanState.REPORT_MODERATION,
-            PlanState.COMPLETED):
-        abort(404)
+    cohort, plan = own_approved_plan_or_404(cohort_slug, current_user, full_path=True)
     form = ReportForm(data=plan.report or None)
     unreported = _unreported(plan)
     if request.method == "POST":

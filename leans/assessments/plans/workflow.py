@@ -103,6 +103,15 @@ def save_draft(plan: ActionPlan, content: dict, expected_version: int,
     return plan
 
 
+def lock_plan(plan: ActionPlan, *related: object) -> None:
+    """Serialise the steps on one plan that read before they write (two assessors sending at
+    once, a double click, two tabs): hold its row until the transaction ends, then read the
+    plan, and the RELATED objects loaded from it (its seminars), afresh."""
+    db.session.scalar(select(ActionPlan.id).where(ActionPlan.id == plan.id).with_for_update())
+    for loaded in (plan, *related):
+        db.session.expire(loaded)
+
+
 def _ensure_fresh(plan: ActionPlan, expected_state_version: int | None) -> None:
     """Refuse a form loaded before someone else changed the plan."""
     if expected_state_version is not None and plan.state_version != expected_state_version:
