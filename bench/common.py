@@ -15,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
+if str(ROOT) not in sys.path:  # the benchmarks import the test fixtures' key maker
+    sys.path.insert(0, str(ROOT))
 
 
 def free_port() -> int:

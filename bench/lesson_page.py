@@ -18,6 +18,8 @@ from pathlib import Path
 
 from common import BIN, ROOT, gunicorn, login, wrk
 
+from tests.fixtures.signing import production_key_settings
+
 LESSON = "/learn/angkatan-1/kepemimpinan-kolaboratif/memimpin-tanpa-kewenangan"
 
 
@@ -32,7 +34,7 @@ def main() -> None:
                "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "bench-" + "k" * 40,
                "LEANS_DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.sqlite3'}",
-               "LEANS_INSTANCE_PATH": tmp}
+               "LEANS_INSTANCE_PATH": tmp, **production_key_settings(Path(tmp) / "keys")}
         subprocess.run([str(BIN / "leans"), "demo", "--force"], env={**os.environ, **env},
                        check=True, capture_output=True)
         with gunicorn("wsgi:app", env, args.workers) as base:

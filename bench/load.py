@@ -16,11 +16,13 @@ import datetime as dt
 import os
 import re
 import statistics
+import tempfile
 import threading
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 from common import gunicorn
 from sqlalchemy import create_engine, func, insert, select, text
@@ -33,6 +35,7 @@ from leans.content import get_catalogue
 from leans.core.extensions import db
 from leans.core.models import Cohort, Enrolment, Role, User, UserRole
 from leans.modules.models import LessonCompletion
+from tests.fixtures.signing import production_key_settings
 
 PASSWORD = "beban-uji-panjang-2026"
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -164,7 +167,8 @@ def main() -> None:
         env = {"LEANS_ENV": "production", "LEANS_RATELIMIT_STORAGE_URL": "memory://",
                "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "load" * 10,
-               "LEANS_DATABASE_URL": url}
+               "LEANS_DATABASE_URL": url,
+               **production_key_settings(Path(tempfile.mkdtemp()) / "keys")}
         stats = {"latency": [], "status": {}}
         acked = {"lessons": set(), "attempts": set(), "drafts": {}}
         with gunicorn("wsgi:app", env, args.workers) as base:

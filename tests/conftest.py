@@ -18,4 +18,5 @@ pytest_plugins = [
     "tests.fixtures.mail",
     "tests.fixtures.routes",
     "tests.fixtures.browser",
+    "tests.fixtures.signing",
 ]

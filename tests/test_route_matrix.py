@@ -192,6 +192,16 @@ MATRIX: dict[tuple[str, str], tuple[Status, ...]] = {
     # Mentors' and seminars' lists: by role, each showing only one's own people.
     ("project.mentees", "GET"):               (LOGIN, 403, 403, 403, 403, 403, 200, 200, 403, 403),
     ("project.seminars", "GET"):              (LOGIN, 403, 403, 200, 200, 200, 403, 403, 200, 200),
+    # Open Badges 3.0 (docs/open-badges.md): the issuer's documents and the revocation list
+    # are public; the credential and the baked badges go to the holder and admins, as the PDF.
+    ("badges.did_document", "GET"):           (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("badges.jwks", "GET"):                   (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("badges.issuer", "GET"):                 (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("badges.status_list", "GET"):            (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("badges.credential_jwt", "GET"):         (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
+    ("badges.credential_json", "GET"):        (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
+    ("badges.badge_svg", "GET"):              (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
+    ("badges.badge_png", "GET"):              (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
 }  # fmt: skip
 
 
@@ -354,6 +364,7 @@ def test_lists_show_cohort_a_only_to_its_own_people(world, logged_in, url, contr
 #: Endpoints anyone may open without logging in.
 PUBLIC = {"static", "core.index", "core.healthz", "core.set_language", "auth.login",
           "auth.setup", "certificates.verify", "certificates.verify_file"}
+PUBLIC |= {"badges.did_document", "badges.jwks", "badges.issuer", "badges.status_list"}
 SAMPLE = {"int": "1", "default": "contoh", "path": "gambar/x.png", "any": None}
 
 

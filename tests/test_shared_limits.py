@@ -23,6 +23,7 @@ import pytest
 from tests.fixtures.app import empty_database
 from tests.fixtures.constants import CSRF_RE, PASSWORD
 from tests.fixtures.servers import BIN, clean_env, gunicorn, serving
+from tests.fixtures.signing import production_key_settings
 
 REDIS = shutil.which("redis-server")
 SECRET = "geser-" + "9" * 40
@@ -68,7 +69,8 @@ def test_the_password_throttle_is_shared_by_two_app_servers(tmp_path, kind):
         env = clean_env(LEANS_ENV="production", LEANS_SECRET_KEY=SECRET,
                         LEANS_INSTANCE_PATH=str(tmp_path), LEANS_DATABASE_URL=url,
                         LEANS_RATELIMIT_STORAGE_URL="memory://",  # the throttle needs none
-                        LEANS_ADDRESS_FAILURES="12", LEANS_BASE_URL=BASE_URL)
+                        LEANS_ADDRESS_FAILURES="12", LEANS_BASE_URL=BASE_URL,
+                        **production_key_settings(tmp_path / "keys"))
         subprocess.run([str(BIN / "leans"), "db", "upgrade"], env=env, check=True,
                        capture_output=True)
         subprocess.run([str(BIN / "leans"), "users", "create", "--username", "target",
@@ -96,7 +98,8 @@ def test_the_verification_limit_is_shared_by_two_app_servers(tmp_path):
                     LEANS_INSTANCE_PATH=str(tmp_path),
                     LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/limits.sqlite3",
                     LEANS_RATELIMIT_STORAGE_URL=f"redis+unix://{socket}",
-                    LEANS_VERIFY_RATE_LIMIT="4 per minute", LEANS_BASE_URL=BASE_URL)
+                    LEANS_VERIFY_RATE_LIMIT="4 per minute", LEANS_BASE_URL=BASE_URL,
+                    **production_key_settings(tmp_path / "keys"))
     subprocess.run([str(BIN / "leans"), "db", "upgrade"], env=env, check=True,
                    capture_output=True)
     store = redis.Redis(unix_socket_path=str(socket))

@@ -27,9 +27,17 @@ def _cohort(slug: str) -> Cohort:
 @click.option("--cohort", "slug", required=True, help="Cohort slug, e.g. angkatan-1.")
 def issue_command(slug: str) -> None:
     """Issue certificates to every eligible participant who has none (resumable)."""
-    count = issue_all(_cohort(slug), None,
-                      lambda done, total: click.echo(f"  issued {done}/{total}"))
-    click.echo(f"Issued {count} certificate(s).")
+    outcome = issue_all(_cohort(slug), None,
+                        lambda done, total: click.echo(f"  issued {done}/{total}"))
+    click.echo(f"Issued {outcome.issued} certificate(s).")
+    for row in outcome.not_issued:
+        click.echo(f"  not issued: {row.name} ({row.nip or '-'}): {row.reason}", err=True)
+    if outcome.stopped:
+        raise click.ClickException(f"stopped: {outcome.stopped}. The rest are still waiting; "
+                                   "run the command again when signing works.")
+    if outcome.not_issued:
+        raise click.ClickException(f"{len(outcome.not_issued)} certificate(s) could not be "
+                                   "signed and were not issued.")
 
 
 @group.command("export")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import secrets
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -86,6 +87,14 @@ def render(items: Sequence[dict]) -> list[bytes]:
     return pdfs
 
 
+def render_signed(items: Sequence[dict]) -> list[bytes]:
+    """The certificates rendered, each signed (raises SigningFailed naming the one that was
+    not)."""
+    from leans.certificates.signing import signed_copy
+
+    return [signed_copy(pdf, item) for pdf, item in zip(render(items), items, strict=True)]
+
+
 def render_one_by_one(items: Sequence[dict]) -> list[bytes]:
     """The slow way, one document per certificate (kept for the benchmark's comparison)."""
     return [HTML(string=html_for([item]), base_url=str(FONTS)).write_pdf() for item in items]
@@ -107,19 +116,23 @@ def _start_worker(app_factory: Callable[[dict], Flask], config: dict) -> None:
 
 def _render_chunk(items: list[dict]) -> list[bytes]:
     with _worker_app.app_context():
-        return render(items)
+        return render_signed(items) if _worker_app.config["LEANS_SIGNER"] else render(items)
 
 
 class RenderPool:
-    """Worker processes (both cores) that render certificates; recycled every few chunks."""
+    """Worker processes (both cores) that render and sign certificates (``sign=False``:
+    render only); recycled every few chunks."""
 
-    def __init__(self, workers: int = 2) -> None:
+    def __init__(self, workers: int = 2, sign: bool = True) -> None:
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        config = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "render-worker",
+        from leans.certificates.signing import worker_settings
+
+        config = {"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": secrets.token_hex(32),
                   "LEANS_CONTENT_DIR": current_app.config["LEANS_CONTENT_DIR"],
-                  "LEANS_QUEUE_IMMEDIATE": True}
+                  "LEANS_QUEUE_IMMEDIATE": True,
+                  **(worker_settings() if sign else {"LEANS_SIGNER": ""})}
         self.workers = workers
         self._pool = ProcessPoolExecutor(
             max_workers=workers, mp_context=multiprocessing.get_context("spawn"),

@@ -1,6 +1,7 @@
 """Is this file the certificate LEANS issued? Checked by its bytes, never stored anywhere.
 
-The SHA-256 of the upload is compared with the registry's. When nothing matches, the file is
+The SHA-256 of the upload is compared with the registry's, and its PAdES signature must
+validate (for certificates issued since PDFs are signed). When nothing matches, the file is
 read (first pages only) for the verification address it prints, so the answer can say which
 certificate the altered file claims to be. Reads only; writes nothing.
 """
@@ -18,6 +19,7 @@ from sqlalchemy import select
 from leans.certificates.document import sha256
 from leans.certificates.issuing import current_of
 from leans.certificates.models import Certificate, CertificateStatus
+from leans.certificates.signing import SignatureCheck, check_signature
 from leans.core.extensions import db
 
 #: The largest file checked (the route's request limit is a little above it).
@@ -49,6 +51,8 @@ class FileCheck:
     current: Certificate | None = None
     #: When it was revoked or superseded.
     changed_at: dt.datetime | None = None
+    #: The signature found valid on a matching file (None: issued before PDFs were signed).
+    signature: SignatureCheck | None = None
 
     @property
     def matched(self) -> bool:
@@ -61,10 +65,12 @@ def looks_like_pdf(data: bytes) -> bool:
     return b"%PDF-" in data[:1024]
 
 
-def signature_valid(data: bytes, certificate: Certificate) -> bool:
-    """The file's digital signature validates. PDFs are not signed yet: the PAdES validation
-    goes here, the one place that decides whether a matching file is also genuinely signed."""
-    return True
+def signature_of(data: bytes, certificate: Certificate) -> SignatureCheck | None:
+    """The file's PAdES signature, checked as of the day it was issued; None for a
+    certificate issued before PDFs were signed (its hash alone vouches for it)."""
+    if not certificate.signed_by:
+        return None
+    return check_signature(data, certificate.issued_at)
 
 
 def check_file(data: bytes) -> FileCheck:
@@ -74,10 +80,11 @@ def check_file(data: bytes) -> FileCheck:
         return FileCheck(FileKind.NOT_A_PDF)
     certificate = db.session.scalar(select(Certificate).where(
         Certificate.sha256 == sha256(data)))
-    if certificate is not None and signature_valid(data, certificate):
-        return _matched(certificate)
-    if certificate is not None:  # the registry's own file, but its signature fails
-        return FileCheck(FileKind.ALTERED, certificate)
+    if certificate is not None:
+        signature = signature_of(data, certificate)
+        if signature is None or signature.valid:
+            return _matched(certificate, signature)
+        return FileCheck(FileKind.ALTERED, certificate)  # the registry's bytes, bad signature
     code = claimed_code(data)
     if code is None:
         return FileCheck(FileKind.NOT_A_PDF) if not _readable(data) else \
@@ -86,15 +93,16 @@ def check_file(data: bytes) -> FileCheck:
     return FileCheck(FileKind.ALTERED, claimed)
 
 
-def _matched(certificate: Certificate) -> FileCheck:
+def _matched(certificate: Certificate, signature: SignatureCheck | None) -> FileCheck:
     if certificate.status is CertificateStatus.VALID:
-        return FileCheck(FileKind.GENUINE, certificate)
+        return FileCheck(FileKind.GENUINE, certificate, signature=signature)
     if certificate.status is CertificateStatus.REVOKED:
-        return FileCheck(FileKind.REVOKED, certificate, changed_at=certificate.changed_at)
+        return FileCheck(FileKind.REVOKED, certificate, changed_at=certificate.changed_at,
+                         signature=signature)
     newest = current_of(certificate)
     return FileCheck(FileKind.SUPERSEDED, certificate,
                      current=newest if newest.id != certificate.id else None,
-                     changed_at=certificate.changed_at)
+                     changed_at=certificate.changed_at, signature=signature)
 
 
 def _reader(data: bytes):

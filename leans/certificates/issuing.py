@@ -6,18 +6,20 @@ import datetime as dt
 import secrets
 from collections.abc import Callable
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from leans.assessments.plans.models import ActionPlan
-from leans.certificates.document import RenderPool, frozen_data, render, sha256
+from leans.certificates.document import RenderPool, frozen_data, render_signed, sha256
 from leans.certificates.eligibility import Eligibility, eligibility
 from leans.certificates.models import Certificate, CertificateStatus
 from leans.certificates.numbering import format_number, next_seq
 from leans.certificates.queries import valid_certificates
+from leans.certificates.sealing import SigningFailed
+from leans.certificates.signing import sealer
 from leans.content import get_catalogue
 from leans.core.audit import record
 from leans.core.extensions import db
@@ -37,6 +39,32 @@ POOL_FROM = 200
 
 class CertificateError(Exception):
     pass
+
+
+class NotSigned(CertificateError):
+    """A certificate could not be signed, so it was not issued: nothing was stored."""
+
+    def __init__(self, candidate: Candidate, failure: SigningFailed) -> None:
+        super().__init__(_("The certificate of %(name)s was not issued: it could not be "
+                           "signed (%(reason)s).", name=candidate.enrolment.user.full_name,
+                           reason=failure.reason))
+        self.candidate, self.failure = candidate, failure
+
+
+@dataclass(frozen=True)
+class NotIssued:
+    """A participant "issue to all" could not issue, and why (for the job's report)."""
+    name: str
+    nip: str
+    reason: str
+
+
+@dataclass
+class IssueOutcome:
+    issued: int = 0
+    not_issued: list[NotIssued] = field(default_factory=list)
+    #: Why the job stopped early (the signer refused or failed), with the rest still waiting.
+    stopped: str = ""
 
 
 @dataclass(frozen=True)
@@ -153,9 +181,15 @@ def issue_batch(batch: list[Candidate], admin: User | None,
         certificate.issued_at, certificate.issued_by_id = now, admin.id if admin else None
         certificates.append(certificate)
     items = [c.data for c in certificates]
-    pdfs = renderer(items) if renderer else render(items)
+    try:
+        pdfs = renderer(items) if renderer else render_signed(items)
+    except SigningFailed as failure:
+        failed = next((c for c, cert in zip(batch, certificates, strict=True)
+                       if cert.number == failure.number), batch[0])
+        raise NotSigned(failed, failure) from failure
+    signer = sealer().signer_name[:200]
     for certificate, pdf in zip(certificates, pdfs, strict=True):
-        certificate.pdf, certificate.sha256 = pdf, sha256(pdf)
+        certificate.pdf, certificate.sha256, certificate.signed_by = pdf, sha256(pdf), signer
         old = (replaces or {}).get(certificate.enrolment_id)
         if old is not None:
             if old.status is CertificateStatus.VALID:  # a revoked one stays revoked
@@ -195,26 +229,46 @@ def waiting_for_issue(rows: list[Candidate]) -> list[Candidate]:
 
 
 def issue_all(cohort: Cohort, admin: User | None,
-              progress: Callable[[int, int], None] | None = None) -> int:
+              progress: Callable[[int, int], None] | None = None) -> IssueOutcome:
     """Issue every eligible participant without a certificate, CHUNK per transaction
     (a bulk job: it commits each chunk itself).
 
-    A failure leaves the finished chunks issued and the failed one untouched; running
-    again resumes with whoever is still waiting. Large cohorts render in worker processes.
+    A certificate that cannot be signed is not issued: its chunk is rolled back and done
+    again without it (numbers stay without gaps), and the outcome says who and why. When the
+    signer refuses or fails altogether, the job stops and the rest keep waiting. Any other
+    failure leaves the finished chunks issued and the failed one untouched; running again
+    resumes with whoever is still waiting. Large cohorts render in worker processes.
     """
     waiting = waiting_for_issue(candidates(cohort))
+    outcome = IssueOutcome()
     with RenderPool() if len(waiting) >= POOL_FROM else nullcontext() as pool:
         for start in range(0, len(waiting), CHUNK):
-            try:
-                issue_batch(waiting[start:start + CHUNK], admin,
-                            renderer=pool.render if pool else None)
-                db.session.commit()
-            except Exception:
-                db.session.rollback()
-                raise
+            chunk = waiting[start:start + CHUNK]
+            while chunk:
+                try:
+                    issue_batch(chunk, admin, renderer=pool.render if pool else None)
+                    db.session.commit()
+                    outcome.issued += len(chunk)
+                    break
+                except NotSigned as error:
+                    db.session.rollback()
+                    outcome.not_issued.append(_not_issued(error.candidate,
+                                                          error.failure.reason))
+                    if error.failure.service_down:
+                        outcome.stopped = error.failure.reason
+                        return outcome
+                    chunk = [c for c in chunk if c is not error.candidate]
+                except Exception:
+                    db.session.rollback()
+                    raise
             if progress:
                 progress(min(start + CHUNK, len(waiting)), len(waiting))
-    return len(waiting)
+    return outcome
+
+
+def _not_issued(candidate: Candidate, reason: str) -> NotIssued:
+    user = candidate.enrolment.user
+    return NotIssued(user.full_name, user.nip or user.ni_pppk or "", reason)
 
 
 def revoke(certificate: Certificate, admin: User, reason: str) -> None:

@@ -9,9 +9,10 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from leans.certificates.export import build_zip
-from leans.certificates.issuing import issue_all
+from leans.certificates.issuing import IssueOutcome, issue_all
 from leans.certificates.models import BulkJob, JobKind, JobStatus
 from leans.core.extensions import db
 from leans.core.models import utcnow
@@ -47,6 +48,19 @@ def purge_exports(now: dt.datetime) -> int:
     return removed
 
 
+class NotAllIssued(Exception):
+    """Some certificates of an issue job could not be signed (or the signer stopped)."""
+
+    def __init__(self, outcome: IssueOutcome) -> None:
+        waiting = ""
+        if outcome.stopped:
+            waiting = _(" Signing stopped: %(reason)s; the others are still waiting.",
+                        reason=outcome.stopped)
+        super().__init__(_("%(issued)d issued, %(failed)d not issued because they could not "
+                           "be signed.", issued=outcome.issued,
+                           failed=len(outcome.not_issued)) + waiting)
+
+
 def run(job: BulkJob) -> None:
     """Carry out a job, recording progress; a failure is recorded, never half-done.
     Commits per chunk (the caller is the queue, not a view)."""
@@ -58,8 +72,11 @@ def run(job: BulkJob) -> None:
     db.session.commit()
     try:
         if job.kind is JobKind.ISSUE:
-            count = issue_all(job.cohort, job.created_by, progress)
-            job.message = str(count)
+            outcome = issue_all(job.cohort, job.created_by, progress)
+            job.message = str(outcome.issued)
+            job.failures = [vars(row) for row in outcome.not_issued]
+            if outcome.not_issued:
+                raise NotAllIssued(outcome)
         else:
             purge_exports(utcnow())
             path = export_path(job)
@@ -69,6 +86,8 @@ def run(job: BulkJob) -> None:
             partial.replace(path)
             job.result_path, job.message = str(path), str(count)
         job.status = JobStatus.DONE
+    except NotAllIssued as error:  # the issued ones stay; the report names the others
+        job.status, job.message = JobStatus.FAILED, str(error)[:1000]
     except Exception as error:  # recorded for the admin; the failed chunk was rolled back
         db.session.rollback()
         job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:1000]

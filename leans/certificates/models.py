@@ -71,6 +71,9 @@ class Certificate(db.Model):
     data: Mapped[dict] = mapped_column(JSON)
     pdf: Mapped[bytes] = deferred(mapped_column(LargeBinary))
     sha256: Mapped[str] = mapped_column(String(64))
+    #: Who signed the PDF (the signing certificate's name); empty for certificates issued
+    #: before PDFs were signed, which are checked by their hash alone.
+    signed_by: Mapped[str | None] = mapped_column(String(200))
     status: Mapped[CertificateStatus] = mapped_column(code_type(CertificateStatus, 16),
                                                       default=CertificateStatus.VALID)
     revoked_reason: Mapped[str | None] = mapped_column(Text)
@@ -100,6 +103,9 @@ class BulkJob(db.Model):
     total: Mapped[int] = mapped_column(Integer, default=0)
     done: Mapped[int] = mapped_column(Integer, default=0)
     message: Mapped[str] = mapped_column(Text, default="")
+    #: An issue job's participants not issued because their certificate could not be signed:
+    #: [{"name", "nip", "reason"}].
+    failures: Mapped[list] = mapped_column(JSON, default=list)
     #: Where the finished export lies (instance folder), for download.
     result_path: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -123,6 +123,30 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         "LEANS_SIASN_JENIS_KURSUS_SERTIPIKAT": env.get("LEANS_SIASN_JENIS_KURSUS_SERTIPIKAT", ""),
         "LEANS_SIASN_ORGANISER": env.get("LEANS_SIASN_ORGANISER", ""),
         "LEANS_SIASN_DOCUMENT_REF": env.get("LEANS_SIASN_DOCUMENT_REF", ""),
+        #: Certificate PDF signatures (PAdES, docs/signing.md): ``pkcs12`` (the agency's
+        #: certificate), ``remote`` (a signing service) or ``development`` (a self-signed
+        #: signer made in the instance folder, refused in production).
+        "LEANS_SIGNER": env.get("LEANS_SIGNER", "").strip().lower()
+        or ("" if production else "development"),
+        "LEANS_SIGNING_PKCS12": env.get("LEANS_SIGNING_PKCS12", "").strip(),
+        "LEANS_SIGNING_PASSPHRASE": env.get("LEANS_SIGNING_PASSPHRASE", ""),
+        "LEANS_SIGNING_PASSPHRASE_FILE": env.get("LEANS_SIGNING_PASSPHRASE_FILE", "").strip(),
+        #: Certificates (PEM files, separated by commas) a signature may chain to besides the
+        #: signer's own: the CA of a remote service, and every earlier signer after a rotation.
+        "LEANS_SIGNING_TRUSTED_CERTS": env.get("LEANS_SIGNING_TRUSTED_CERTS", "").strip(),
+        #: An RFC 3161 timestamp authority: signatures become PAdES B-T instead of B-B.
+        "LEANS_TSA_URL": env.get("LEANS_TSA_URL", "").strip(),
+        "LEANS_REMOTE_SIGNER_URL": env.get("LEANS_REMOTE_SIGNER_URL", "").strip(),
+        "LEANS_REMOTE_SIGNER_TOKEN": env.get("LEANS_REMOTE_SIGNER_TOKEN", ""),
+        "LEANS_REMOTE_SIGNER_TOKEN_FILE": env.get("LEANS_REMOTE_SIGNER_TOKEN_FILE", "").strip(),
+        #: How the token is sent: ``bearer`` (Authorization: Bearer TOKEN) or ``basic``
+        #: (TOKEN is user:password, as BSrE's API takes it).
+        "LEANS_REMOTE_SIGNER_AUTH": env.get("LEANS_REMOTE_SIGNER_AUTH", "bearer").strip().lower(),
+        "LEANS_REMOTE_SIGNER_TIMEOUT": _int(env, "LEANS_REMOTE_SIGNER_TIMEOUT", 30, minimum=1),
+        #: Open Badges 3.0 credentials (docs/open-badges.md): the issuer's Ed25519 private key
+        #: (PEM file); earlier public keys (PEM files, commas) stay published after a rotation.
+        "LEANS_BADGE_KEY": env.get("LEANS_BADGE_KEY", "").strip(),
+        "LEANS_BADGE_PREVIOUS_KEYS": env.get("LEANS_BADGE_PREVIOUS_KEYS", "").strip(),
         #: Rate limits (Flask-Limiter); use redis:// in production so workers share counts.
         "RATELIMIT_STORAGE_URI": env.get("LEANS_RATELIMIT_STORAGE_URL",
                                          None if production else "memory://"),
@@ -191,6 +215,30 @@ def check_production(config: Mapping[str, Any]) -> None:
             "all app servers share (redis://host:6379/0), so the verification limit counts "
             "every worker's requests together. A single-process install may "
             "set memory:// on purpose."
+        )
+    _check_signing_keys(config)
+
+
+def _check_signing_keys(config: Mapping[str, Any]) -> None:
+    """Production names the agency's signer and the Open Badges issuer key (the files are
+    read at start-up by the certificates feature)."""
+    signer = config.get("LEANS_SIGNER") or ""
+    if signer not in ("pkcs12", "remote"):
+        raise ConfigError(
+            "LEANS_SIGNER must be pkcs12 or remote in production (it is "
+            f"{signer or 'not set'}): certificates are signed with the agency's own "
+            "certificate, never the development signer. See docs/signing.md."
+        )
+    if signer == "pkcs12" and not config.get("LEANS_SIGNING_PKCS12"):
+        raise ConfigError("LEANS_SIGNING_PKCS12 must name the agency's PKCS#12 file "
+                          "(docs/signing.md).")
+    if signer == "remote" and not config.get("LEANS_REMOTE_SIGNER_URL"):
+        raise ConfigError("LEANS_REMOTE_SIGNER_URL must name the signing service "
+                          "(docs/signing.md).")
+    if not config.get("LEANS_BADGE_KEY"):
+        raise ConfigError(
+            "LEANS_BADGE_KEY must name the issuer's Ed25519 key file in production: it signs "
+            "every Open Badges credential (docs/open-badges.md)."
         )
 
 

@@ -203,7 +203,7 @@ def test_issue_all_job_and_zip_export(cohort, post_form, logged_in):
 
 def test_a_failure_in_the_middle_leaves_no_half_issued_certificates(cohort, monkeypatch):
     monkeypatch.setattr(issuing, "CHUNK", 2)
-    real_render = issuing.render
+    real_render = issuing.render_signed
     calls = []
 
     def failing_render(items):
@@ -212,12 +212,12 @@ def test_a_failure_in_the_middle_leaves_no_half_issued_certificates(cohort, monk
             raise RuntimeError("disk full")
         return real_render(items)
 
-    monkeypatch.setattr(issuing, "render", failing_render)
+    monkeypatch.setattr(issuing, "render_signed", failing_render)
     with pytest.raises(RuntimeError):
         issue_all(cohort, None)
     assert [c.seq for c in issued()] == [1, 2]  # first chunk complete, second not started
-    monkeypatch.setattr(issuing, "render", real_render)
-    assert issue_all(cohort, None) == 1  # resumed
+    monkeypatch.setattr(issuing, "render_signed", real_render)
+    assert issue_all(cohort, None).issued == 1  # resumed
     assert [c.seq for c in issued()] == [1, 2, 3]  # no gap: the failed number was returned
 
 
@@ -240,7 +240,7 @@ def test_cli_issue(cohort, runner):
 def test_large_batches_render_in_worker_processes(cohort, monkeypatch):
     monkeypatch.setattr(issuing, "CHUNK", 2)
     monkeypatch.setattr(issuing, "POOL_FROM", 0)
-    assert issue_all(cohort, None) == 3
+    assert issue_all(cohort, None).issued == 3
     certificates = issued()
     assert [c.seq for c in certificates] == [1, 2, 3]
     for certificate in certificates:

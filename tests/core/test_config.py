@@ -6,6 +6,7 @@ import pytest
 
 from leans import create_app
 from leans.core.config import ConfigError, database_url, load_config
+from tests.fixtures.signing import production_key_settings
 
 
 @pytest.mark.parametrize("key", [None, "", "dev", "short-but-not-empty"])
@@ -25,6 +26,8 @@ def test_production_starts_with_a_strong_key_and_secure_cookies(monkeypatch, tmp
     monkeypatch.setenv("LEANS_DATABASE_URL", f"sqlite:///{tmp_path}/prod.sqlite3")
     monkeypatch.setenv("LEANS_RATELIMIT_STORAGE_URL", "memory://")  # one process, on purpose
     monkeypatch.setenv("LEANS_BASE_URL", "https://leans.bojonegorokab.go.id")
+    for key, value in production_key_settings(tmp_path / "keys").items():
+        monkeypatch.setenv(key, value)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

@@ -240,6 +240,10 @@ NOT_PAGES = {"static", "modules.content_file", "core.healthz", "modules.resume",
              "quiz_report.export", "tracker.export", "certificates.download",
              "certificates.job_download", "milestones.evidence", "siasn.export",
              "bkpp_reports.jp_year_export"}
+#: Open Badges: credential files, baked badges and the issuer's public JSON documents.
+NOT_PAGES |= {"badges.credential_jwt", "badges.credential_json", "badges.badge_svg",
+              "badges.badge_png", "badges.did_document", "badges.jwks", "badges.issuer",
+              "badges.status_list"}
 
 
 def _visitors(app, auth_for, post_form, language):
