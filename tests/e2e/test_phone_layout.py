@@ -50,8 +50,8 @@ PER_PERSON = 60
 PERSONAL = {"dashboard.index", "core.cohort", "modules.catalogue", "modules.module",
             "plans.plan", "auth.change_password"}
 LESSONS = {"modules.lesson", "modules.preview_lesson"}
-NOT_PAGES = re.compile(r"\.(pdf|csv|xlsx|zip)$|/download$|/logout$|/language$|^/content/|"
-                       r"^/static/")
+NOT_PAGES = re.compile(r"\.(pdf|csv|xlsx|zip|jwt|json|svg|png)$|/download$|/logout$|"
+                       r"/language$|^/content/|^/static/")
 AXE_ALSO = ("landmark-unique",)
 #: Colour contrast takes most of axe's time and does not depend on the width: checked at
 #: the phone's width only.
