@@ -38,16 +38,15 @@ def wait_for(url: str, seconds: float = 30) -> None:
 
 
 @contextmanager
-def gunicorn(app: str, env: dict, workers: int, cwd: Path = ROOT):
-    """Run ``gunicorn APP`` on a free port; yields the base URL."""
+def gunicorn(app: str, env: dict, workers: int, cwd: Path = ROOT, ready: str | None = None):
+    """Run ``gunicorn APP`` on a free port; yields the base URL once READY (a path) answers."""
     port = free_port()
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
          "--log-level", "warning", app],
         cwd=cwd, env={**os.environ, **env})
     try:
-        wait_for(f"http://127.0.0.1:{port}/healthz" if "wsgi" in app
-                 else f"http://127.0.0.1:{port}/")
+        wait_for(f"http://127.0.0.1:{port}" + (ready or ("/healthz" if "wsgi" in app else "/")))
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

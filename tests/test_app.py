@@ -9,6 +9,7 @@ from pathlib import Path
 
 from leans import create_app
 from tests.fixtures.servers import clean_env, gunicorn
+from tests.fixtures.signing import production_key_settings
 
 ROOT = Path(__file__).parent.parent
 
@@ -36,6 +37,7 @@ def test_gunicorn_serves_the_wsgi_app(tmp_path):
     env = clean_env(LEANS_SECRET_KEY="k" * 40,
                     LEANS_DATABASE_URL=f"sqlite:///{tmp_path}/g.sqlite3",
                     LEANS_RATELIMIT_STORAGE_URL="memory://",  # one worker
-                    LEANS_BASE_URL="https://leans.bojonegorokab.go.id")
+                    LEANS_BASE_URL="https://leans.bojonegorokab.go.id",
+                    **production_key_settings(tmp_path / "keys"))
     with gunicorn(env) as base, urllib.request.urlopen(f"{base}/login") as response:
         assert b"Masuk ke LEANS" in response.read()

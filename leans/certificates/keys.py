@@ -61,11 +61,16 @@ def development_file(name: str, make: Callable[[], bytes]) -> Path:
     """The development key file ``name`` in ``keys/``, made once by ``make`` (mode 0600)."""
     path = keys_folder() / name
     if not path.exists():
-        partial = path.with_suffix(".part")
+        partial = path.with_name(f".{name}.{os.getpid()}.part")
         fd = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
         with os.fdopen(fd, "wb") as handle:
             handle.write(make())
-        partial.replace(path)
+        try:  # the first process to finish wins; the others use its key
+            os.link(partial, path)
+        except FileExistsError:
+            pass
+        finally:
+            partial.unlink()
     return path
 
 
