@@ -52,10 +52,10 @@ run: install system-run
 	$(BIN)/leans demo
 	$(BIN)/leans run --port $(PORT)
 
-## system: Debian packages the app (Pango, for PDFs) and the tests (chromium, redis-server) need,
-## installed when missing and running as root; `make run` only needs Pango
+## system: Debian packages the app (Pango, for PDFs) and the tests (chromium, redis-server,
+## nginx) need, installed when missing and running as root; `make run` only needs Pango
 system:
-	@$(MAKE) --no-print-directory packages WANT="pango chromium redis"
+	@$(MAKE) --no-print-directory packages WANT="pango chromium redis nginx"
 
 system-run:
 	@$(MAKE) --no-print-directory packages WANT="pango"
@@ -65,9 +65,10 @@ packages:
 	case "$(WANT)" in *pango*) ldconfig -p 2>/dev/null | grep -q libpango-1.0 || missing="$$missing libpango-1.0-0 libpangoft2-1.0-0";; esac; \
 	case "$(WANT)" in *chromium*) command -v chromium >/dev/null || missing="$$missing chromium";; esac; \
 	case "$(WANT)" in *redis*) command -v redis-server >/dev/null || missing="$$missing redis-server";; esac; \
+	case "$(WANT)" in *nginx*) PATH="$$PATH:/usr/sbin" command -v nginx >/dev/null || missing="$$missing nginx";; esac; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "Please install:$$missing (without them the browser or shared-limit tests are skipped)"; fi; \
+	  else echo "Please install:$$missing (without them the browser, shared-limit or nginx tests are skipped)"; fi; \
 	fi
 
 ## test: install and run the whole test suite (lint and browser tests included), i.e. the
