@@ -12,10 +12,7 @@ one Redis for the rate limits).
 
 from __future__ import annotations
 
-import datetime as dt
 import http.client
-import ipaddress
-import os
 import re
 import shutil
 import ssl
@@ -27,20 +24,22 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import NameOID
 
 from leans.assessments.plans.milestone_views import MAX_REPORT_REQUEST
 from leans.core.config import PROJECT_ROOT, load_config
 from tests.fixtures.constants import CSRF_RE, PASSWORD
+from tests.fixtures.nginx import (
+    NGINX,
+    SITE,
+    https_ready,
+    nginx_conf,
+    render_site,
+    write_certificate,
+)
 from tests.fixtures.servers import BIN, clean_env, find_free_port, gunicorn, serving
 from tests.fixtures.signing import production_key_settings
 
-NGINX = shutil.which("nginx", path=f"{os.environ.get('PATH', '')}:/usr/sbin:/sbin")
 REDIS = shutil.which("redis-server")
-SITE = PROJECT_ROOT / "deploy" / "nginx" / "leans.conf"
 MiB = 2**20
 LIMIT = load_config({})["MAX_CONTENT_LENGTH"]  # 10 MiB
 YEAR = "public, max-age=31536000, immutable"
@@ -126,90 +125,6 @@ class Browser:
         assert len(body) == size
         return self.request("POST", path, body,
                             {"Content-Type": f"multipart/form-data; boundary={boundary}"})
-
-
-def write_certificate(folder: Path) -> tuple[Path, Path]:
-    """A self-signed certificate for 127.0.0.1 and its key (PEM files)."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = dt.datetime.now(dt.UTC)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name)
-        .public_key(key.public_key()).serial_number(x509.random_serial_number())
-        .not_valid_before(now - dt.timedelta(minutes=5))
-        .not_valid_after(now + dt.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName(
-            [x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256()))
-    cert, private = folder / "fullchain.pem", folder / "privkey.pem"
-    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    private.write_bytes(key.private_bytes(serialization.Encoding.PEM,
-                                          serialization.PrivateFormat.PKCS8,
-                                          serialization.NoEncryption()))
-    return cert, private
-
-
-def render_site(text: str, *, port: int, http_port: int, cert: Path, key: Path,
-                static: Path, logs: Path, upstreams: tuple[str, str]) -> str:
-    """The shipped site with its paths, ports and upstream addresses replaced (each must be
-    found: a renamed placeholder fails here rather than testing something else)."""
-    substitutions = [
-        ("listen 443 ssl http2;", f"listen 127.0.0.1:{port} ssl http2;"),
-        ("listen 80;", f"listen 127.0.0.1:{http_port};"),
-        ("listen [::]:443 ssl http2;", ""),  # no IPv6 needed on loopback
-        ("listen [::]:80;", ""),
-        ("/etc/ssl/leans/fullchain.pem", str(cert)),
-        ("/etc/ssl/leans/privkey.pem", str(key)),
-        ("alias /srv/leans/app/static/;", f"alias {static}/;"),
-        ("/var/log/nginx/", f"{logs}/"),
-        ("server 127.0.0.1:8000 ", f"server {upstreams[0]} "),
-        ("# server 10.0.0.12:8000 ", f"server {upstreams[1]} "),  # the second app server
-    ]
-    for old, new in substitutions:
-        assert old in text, f"{SITE} no longer holds {old!r}: update this test's substitutions"
-        text = text.replace(old, new)
-    return text
-
-
-def nginx_conf(site: str, folder: Path) -> str:
-    """A main configuration around the site, as Debian's /etc/nginx/nginx.conf puts
-    sites-enabled/* (its http-level settings included, so a site repeating one fails), with
-    every file nginx writes in FOLDER."""
-    user = "user root;" if os.geteuid() == 0 else ""  # workers must read the test's files
-    temp = "\n".join(f"    {kind}_temp_path {folder}/{kind};"
-                     for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
-    return f"""daemon off;
-{user}
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log stderr warn;
-events {{ worker_connections 256; }}
-http {{
-    sendfile on;
-    tcp_nopush on;
-    types_hash_max_size 2048;
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    ssl_protocols TLSv1 TLSv1.1 TLSv1.2 TLSv1.3;
-    ssl_prefer_server_ciphers on;
-    access_log {folder}/access.log;
-    gzip on;
-{temp}
-{site}
-}}
-"""
-
-
-def https_ready(port: int, context: ssl.SSLContext):
-    def check() -> None:
-        connection = http.client.HTTPSConnection("127.0.0.1", port, timeout=2, context=context)
-        try:
-            connection.request("GET", "/healthz")
-            assert connection.getresponse().status == 200
-        finally:
-            connection.close()
-    return check
 
 
 @pytest.fixture(scope="module")
