@@ -33,7 +33,7 @@ from leans.assessments.quizzes.models import QuizAttempt
 from leans.auth.passwords import hash_password
 from leans.content import get_catalogue
 from leans.core.extensions import db
-from leans.core.models import Cohort, Enrolment, Role, User, UserRole
+from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
 from leans.modules.models import LessonCompletion
 from tests.fixtures.signing import production_key_settings
 
@@ -112,7 +112,9 @@ def participant(base: str, username: str, lessons: list[tuple[str, str]], until:
         index += 1
 
 
-def prepare(app, users: int) -> list[tuple[str, str]]:
+def prepare(app, users: int, facilitators: int = 0) -> list[tuple[str, str]]:
+    """Cohort ``load`` on the first two modules with USERS participants ``beban0000``... and
+    FACILITATORS facilitators ``fasil00``..., all with PASSWORD; returns (module, lesson)."""
     with app.app_context():
         from flask_migrate import upgrade
         upgrade()
@@ -124,7 +126,7 @@ def prepare(app, users: int) -> list[tuple[str, str]]:
         db.session.commit()
         hashed = hash_password(PASSWORD)
         ids = db.session.scalars(insert(User).returning(User.id), [
-            {"username": f"beban{n:03d}", "full_name": f"Peserta Beban {n}",
+            {"username": f"beban{n:04d}", "full_name": f"Peserta Beban {n}",
              "password_hash": hashed, "active": True, "must_change_password": False,
              "session_version": 1, "created_at": dt.datetime.now(dt.UTC)}
             for n in range(users)]).all()
@@ -133,6 +135,16 @@ def prepare(app, users: int) -> list[tuple[str, str]]:
         db.session.execute(insert(Enrolment), [{"cohort_id": cohort.id, "user_id": i,
                                                 "enrolled_at": dt.datetime.now(dt.UTC)}
                                                for i in ids])
+        staff = db.session.scalars(insert(User).returning(User.id), [
+            {"username": f"fasil{n:02d}", "full_name": f"Fasilitator Beban {n}",
+             "password_hash": hashed, "active": True, "must_change_password": False,
+             "session_version": 1, "created_at": dt.datetime.now(dt.UTC)}
+            for n in range(facilitators)]).all() if facilitators else []
+        if staff:
+            db.session.execute(insert(UserRole), [{"user_id": i, "role": Role.FACILITATOR}
+                                                  for i in staff])
+            db.session.execute(insert(CohortFacilitator), [
+                {"cohort_id": cohort.id, "user_id": i} for i in staff])
         db.session.commit()
         return [(m.slug, lesson.slug) for m in modules for lesson in m.lessons]
 
@@ -174,7 +186,7 @@ def main() -> None:
         with gunicorn("wsgi:app", env, args.workers) as base:
             until = time.monotonic() + args.seconds
             threads = [threading.Thread(target=participant, args=(
-                base, f"beban{n:03d}", lessons, until, stats, acked))
+                base, f"beban{n:04d}", lessons, until, stats, acked))
                 for n in range(args.users)]
             started = time.monotonic()
             for thread in threads:

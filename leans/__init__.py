@@ -83,7 +83,9 @@ def _register_features(app: Flask) -> None:
         modules,
         reports,
     )
+    from leans.core import metrics_views
 
     for feature in (core, content, auth, assessments, modules, certificates, reports,
                     dashboard, admin, demo):
         feature.init_app(app)
+    metrics_views.init_app(app)  # /metrics and the request counters (docs/operations.md)

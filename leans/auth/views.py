@@ -24,9 +24,14 @@ from leans.auth.services import (
     user_for_setup_token,
 )
 from leans.auth.throttle import REASONS, PasswordCheck, check_password, retry_seconds
+from leans.core import metrics
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
 from leans.core.security import safe_next
+
+#: What a phone drops when its session ends: stored pages (Cache Storage), the offline queue
+#: (IndexedDB) and the service worker, so the next person on a shared phone reads none of it.
+CLEAR_SITE_DATA = '"cache", "storage"'
 
 bp = Blueprint("auth", __name__)
 
@@ -56,6 +61,7 @@ def login():
             db.session.commit()
             return redirect(safe_next(request.args.get("next"), url_for("dashboard.index")))
         db.session.commit()  # the failed check is counted
+        metrics.login_refused(result.outcome, result.check.reason)
         if result.outcome == "refused":
             return _refused("auth/login.html", result.check, form=form)
         if result.outcome == "inactive":
@@ -71,11 +77,14 @@ def login():
 @login_required
 def logout():
     """Log out (POST only, so another site cannot log a user out)."""
+    response = redirect(url_for("auth.login"))
     if EmptyForm().validate_on_submit():
         end_session(current_user._get_current_object())
         db.session.commit()
         flash(_("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+        # The next person on a shared phone finds none of this user's stored pages or queue.
+        response.headers["Clear-Site-Data"] = CLEAR_SITE_DATA
+    return response
 
 
 @bp.route("/account/password", methods=["GET", "POST"])

@@ -5,7 +5,8 @@ when it ends."""
 from __future__ import annotations
 
 import datetime as dt
-import os
+import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -14,21 +15,18 @@ from flask_babel import gettext as _
 from leans.certificates.export import build_zip
 from leans.certificates.issuing import IssueOutcome, issue_all
 from leans.certificates.models import BulkJob, JobKind, JobStatus
+from leans.core import metrics, storage
 from leans.core.extensions import db
 from leans.core.models import utcnow
 from leans.core.notifications import NotificationKind, notify
 
-
-def exports_folder() -> Path:
-    """Where finished export ZIPs wait for download: private to the app's user."""
-    folder = Path(current_app.instance_path) / "exports"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-    folder.chmod(0o700)
-    return folder
+#: The blob kind of finished exports (:mod:`leans.core.storage`).
+EXPORT_KIND = "export"
 
 
-def export_path(job: BulkJob) -> Path:
-    return exports_folder() / f"sertifikat-{job.cohort.slug}-{job.id}.zip"
+def export_filename(job: BulkJob) -> str:
+    """The name a finished export is downloaded under."""
+    return f"sertifikat-{job.cohort.slug}.zip"
 
 
 def export_expired(job: BulkJob, now: dt.datetime) -> bool:
@@ -38,14 +36,21 @@ def export_expired(job: BulkJob, now: dt.datetime) -> bool:
 
 
 def purge_exports(now: dt.datetime) -> int:
-    """Delete export files older than LEANS_EXPORT_KEEP_HOURS; returns how many."""
-    keep = current_app.config["LEANS_EXPORT_KEEP_HOURS"] * 3600
-    removed = 0
-    for path in exports_folder().glob("*.zip"):
-        if now.timestamp() - path.stat().st_mtime > keep:
-            path.unlink(missing_ok=True)
-            removed += 1
-    return removed
+    """Delete stored exports older than LEANS_EXPORT_KEEP_HOURS; returns how many."""
+    keep = dt.timedelta(hours=current_app.config["LEANS_EXPORT_KEEP_HOURS"])
+    return storage.purge(EXPORT_KIND, keep, now)
+
+
+def store_export(job: BulkJob, progress: Callable[[int, int], None]) -> tuple[str, int]:
+    """Build the cohort's ZIP in a temporary file on this machine's disk, then store it in
+    the database chunk by chunk, where every app server can serve it; the temporary file is
+    deleted. Returns the stored blob's key and how many certificates the ZIP holds."""
+    with tempfile.TemporaryDirectory(prefix="leans-export-") as folder:
+        path = Path(folder) / "export.zip"
+        count = build_zip(job.cohort, path, progress)
+        with path.open("rb") as file:
+            blob = storage.store_file(file, kind=EXPORT_KIND, filename=export_filename(job))
+    return blob.key, count
 
 
 class NotAllIssued(Exception):
@@ -61,6 +66,7 @@ class NotAllIssued(Exception):
                            failed=len(outcome.not_issued)) + waiting)
 
 
+@metrics.timed_job  # leans_job_duration_seconds{kind,status}
 def run(job: BulkJob) -> None:
     """Carry out a job, recording progress; a failure is recorded, never half-done.
     Commits per chunk (the caller is the queue, not a view)."""
@@ -79,12 +85,8 @@ def run(job: BulkJob) -> None:
                 raise NotAllIssued(outcome)
         else:
             purge_exports(utcnow())
-            path = export_path(job)
-            partial = path.with_suffix(".part")
-            os.close(os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600))
-            count = build_zip(job.cohort, partial, progress)
-            partial.replace(path)
-            job.result_path, job.message = str(path), str(count)
+            key, count = store_export(job, progress)
+            job.result_path, job.message = key, str(count)  # the stored blob's key
         job.status = JobStatus.DONE
     except NotAllIssued as error:  # the issued ones stay; the report names the others
         job.status, job.message = JobStatus.FAILED, str(error)[:1000]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -14,7 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
-    send_file,
+    stream_with_context,
     url_for,
 )
 from flask_babel import gettext as _
@@ -37,8 +36,9 @@ from leans.certificates.issuing import (
     revoke,
     waiting_for_issue,
 )
-from leans.certificates.jobs import enqueue, export_expired
+from leans.certificates.jobs import EXPORT_KIND, enqueue, export_expired, export_filename
 from leans.certificates.models import BulkJob, Certificate, CertificateStatus, JobKind, JobStatus
+from leans.core import storage
 from leans.core.extensions import db, limiter
 from leans.core.forms import EmptyForm, int_arg
 from leans.core.identity import mask_nip
@@ -255,15 +255,21 @@ def job(job_id: int):
 @bp.route("/admin/jobs/<int:job_id>/download")
 @role_required(Role.ADMIN)
 def job_download(job_id: int):
+    """A finished export's ZIP, streamed from the database chunk by chunk (any app server
+    serves it, whichever worker made it)."""
     job = db.session.get(BulkJob, job_id) or abort(404)
     if job.status != JobStatus.DONE or not job.result_path:
         abort(404)
-    if export_expired(job, utcnow()) or not Path(job.result_path).is_file():
+    blob = storage.get(job.result_path, EXPORT_KIND)
+    if export_expired(job, utcnow()) or blob is None:
         flash(_("This export was deleted after %(hours)d hours; start a new one.",
                 hours=current_app.config["LEANS_EXPORT_KEEP_HOURS"]), "warning")
         return redirect(url_for("certificates.registry", cohort_slug=job.cohort.slug))
-    return send_file(job.result_path, as_attachment=True,
-                     download_name=f"sertifikat-{job.cohort.slug}.zip")
+    return Response(stream_with_context(storage.stream(blob)), mimetype="application/zip",
+                    direct_passthrough=True, headers={
+                        "Content-Length": str(blob.size),
+                        "Content-Disposition": f'attachment; filename="{export_filename(job)}"',
+                        "Cache-Control": "private, no-store"})
 
 
 def _flash_issued_concurrently() -> None:

@@ -104,6 +104,11 @@ def load_config(env: Mapping[str, str] | None = None, instance_path: str | None 
         #: Background jobs (bulk certificates): a Redis URL shared by app servers and
         #: ``leans worker``; empty for a SQLite queue in the instance folder (one server).
         "LEANS_QUEUE_URL": env.get("LEANS_QUEUE_URL", ""),
+        #: Prometheus metrics (/metrics, docs/operations.md): a bearer token the scraper sends
+        #: and/or the addresses (CIDR ranges, separated by commas) it scrapes from; with
+        #: neither set /metrics answers 404, with both a scrape needs both.
+        "LEANS_METRICS_TOKEN": env.get("LEANS_METRICS_TOKEN", "").strip(),
+        "LEANS_METRICS_ALLOW": env.get("LEANS_METRICS_ALLOW", "").strip(),
         #: Hours a finished certificate export (ZIP) can be downloaded before it is purged.
         "LEANS_EXPORT_KEEP_HOURS": _int(env, "LEANS_EXPORT_KEEP_HOURS", 24),
         #: SIASN (BKN) course-history records (docs/siasn.md; the mapping must be confirmed

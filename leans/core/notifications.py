@@ -35,7 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, SessionTransaction, mapped_column, relationship
 from werkzeug.routing import BuildError
 
-from leans.core import mail
+from leans.core import mail, metrics
 from leans.core.extensions import UTCDateTime, code_type, db
 from leans.core.labels import Labelled
 from leans.core.models import Cohort, Role, User, utcnow
@@ -232,6 +232,7 @@ def notify(user: User, kind: NotificationKind, endpoint: str,
             db.session.add(notification)
     except IntegrityError:  # the same reminder recorded at the same moment elsewhere
         return None
+    metrics.notification_sent("in_app", kind)
     return notification
 
 
@@ -356,6 +357,8 @@ def send_email(notification_id: int) -> None:
     if not mail.send(notification.user.email or "", subject, body):
         notification.email_state = EmailState.FAILED
         db.session.commit()
+    else:
+        metrics.notification_sent("email", notification.kind)
 
 
 def requeue_unsent(now: dt.datetime, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
