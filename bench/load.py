@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import re
 import statistics
 import tempfile
@@ -25,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from common import gunicorn
-from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy import func, insert, select
 
 from leans import create_app
 from leans.assessments.plans.models import ActionPlan
@@ -35,6 +34,7 @@ from leans.content import get_catalogue
 from leans.core.extensions import db
 from leans.core.models import Cohort, CohortFacilitator, Enrolment, Role, User, UserRole
 from leans.modules.models import LessonCompletion
+from tests.fixtures.app import empty_database
 from tests.fixtures.signing import production_key_settings
 
 PASSWORD = "beban-uji-panjang-2026"
@@ -167,12 +167,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=int, default=60)
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
-    name = f"leans_load_{os.getpid()}"
-    admin = create_engine("postgresql+psycopg:///postgres", isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = f"postgresql+psycopg:///{name}"
-    try:
+    with tempfile.TemporaryDirectory() as folder, \
+            empty_database("postgresql+psycopg:///postgres", Path(folder), "leans_load") as url:
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "load" * 10,
                           "LEANS_QUEUE_IMMEDIATE": True})
         lessons = prepare(app, args.users)
@@ -180,7 +176,7 @@ def main() -> None:
                "LEANS_BASE_URL": "https://leans.bojonegorokab.go.id",
                "LEANS_SECRET_KEY": "load" * 10,
                "LEANS_DATABASE_URL": url,
-               **production_key_settings(Path(tempfile.mkdtemp()) / "keys")}
+               **production_key_settings(Path(folder) / "keys")}
         stats = {"latency": [], "status": {}}
         acked = {"lessons": set(), "attempts": set(), "drafts": {}}
         with gunicorn("wsgi:app", env, args.workers) as base:
@@ -197,9 +193,6 @@ def main() -> None:
         found = stored(app)
         with app.app_context():
             db.engine.dispose()
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     latency = sorted(stats["latency"])
     errors = sum(n for code, n in stats["status"].items() if code >= 500)
     drafts_ok = all(found["drafts"].get(u, 0) == n for u, n in acked["drafts"].items())
