@@ -202,6 +202,17 @@ MATRIX: dict[tuple[str, str], tuple[Status, ...]] = {
     ("badges.credential_json", "GET"):        (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
     ("badges.badge_svg", "GET"):              (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
     ("badges.badge_png", "GET"):              (LOGIN, 200, 404, 404, 404, 200, 404, 404, 404, 404),
+    # Prometheus metrics (docs/operations.md): no login, a token or an address allowlist;
+    # with neither configured (as here) nobody gets them (tests/core/test_metrics.py).
+    ("metrics.scrape", "GET"):                (404, 404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # Reading offline (issue 20): the installable app's files and the offline page are public;
+    # a fresh CSRF token for the phone's queue for everyone logged in; a module's download
+    # list for its own participant only (never staff, who have no enrolment).
+    ("offline.web_manifest", "GET"):          (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("offline.service_worker", "GET"):        (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("offline.offline_page", "GET"):          (200, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("offline.csrf_token", "GET"):            (LOGIN, 200, 200, 200, 200, 200, 200, 200, 200, 200),
+    ("offline.module_download_list", "GET"):  (LOGIN, 200, 404, 404, 404, 404, 404, 404, 404, 404),
 }  # fmt: skip
 
 
@@ -365,6 +376,8 @@ def test_lists_show_cohort_a_only_to_its_own_people(world, logged_in, url, contr
 PUBLIC = {"static", "core.index", "core.healthz", "core.set_language", "auth.login",
           "auth.setup", "certificates.verify", "certificates.verify_file"}
 PUBLIC |= {"badges.did_document", "badges.jwks", "badges.issuer", "badges.status_list"}
+PUBLIC |= {"metrics.scrape"}  # guarded by a token or an allowlist, not a login
+PUBLIC |= {"offline.web_manifest", "offline.service_worker", "offline.offline_page"}
 SAMPLE = {"int": "1", "default": "contoh", "path": "gambar/x.png", "any": None}
 
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, redirect, request, session, url_for
+from flask import Flask, Response, current_app, g, redirect, request, session, url_for
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
+from flask_login import current_user, user_unauthorized
 from sqlalchemy.orm import joinedload
 
 from leans.core.extensions import db, login_manager
@@ -48,6 +48,25 @@ def require_password_change():
     return None
 
 
+def _note_unauthorized(sender: Flask, **_extra) -> None:
+    g.leans_unauthorized = True
+
+
+#: After a session expired the phone drops the stored pages, but not the queue of lessons
+#: marked done and drafts typed offline: they belong to that user (the page script sends only
+#: the logged-in user's), and a participant who read offline longer than the idle limit gets
+#: them sent after logging in again. Logging out clears everything (CLEAR_SITE_DATA).
+CLEAR_AFTER_EXPIRY = '"cache"'
+
+
+def clear_site_data_after_expiry(response: Response) -> Response:
+    """A page asked for without a valid session (expired, or ended elsewhere) is answered
+    with the way to log in, and the phone drops the pages it stored for the last user."""
+    if g.get("leans_unauthorized"):
+        response.headers["Clear-Site-Data"] = CLEAR_AFTER_EXPIRY
+    return response
+
+
 #: The password throttle's settings (leans.auth.throttle): whole numbers greater than 0.
 THROTTLE_SETTINGS = ("LEANS_LOCKOUT_FAILURES", "LEANS_LOCKOUT_MINUTES",
                      "LEANS_ADDRESS_FAILURES", "LEANS_ADDRESS_WINDOW_MINUTES")
@@ -75,5 +94,7 @@ def init_app(app: Flask) -> None:
     login_manager.login_message_category = "info"
     app.register_blueprint(bp)
     app.before_request(require_password_change)
+    user_unauthorized.connect(_note_unauthorized, app)
+    app.after_request(clear_site_data_after_expiry)
     app.jinja_env.globals.update(setup_days=SETUP_DAYS)
     cli.init_app(app)

@@ -314,3 +314,10 @@ def init_app(app: Flask) -> None:
                   can_confirm_milestones, can_score_as_examiner, can_score_as_coach,
                   can_schedule_seminar, can_report_milestones, can_read_evidence)
     app.jinja_env.globals.update({predicate.__name__: predicate for predicate in predicates})
+
+
+def can_download_module_offline(user: User, enrolment: Enrolment | None) -> bool:
+    """A participant stores the modules of their own active training on the device to read
+    offline; staff previews and other people's trainings never."""
+    return (enrolment is not None and enrolment.user_id == user.id
+            and enrolment.unenrolled_at is None)

@@ -14,6 +14,8 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(bp)
     app.register_blueprint(quiz_bp)
+    from leans.modules.offline_views import bp as offline_bp
+    app.register_blueprint(offline_bp)
     #: Features below this one (tasks) ask whether a module is locked for a reader without
     #: importing progress: the question is handed to them as a value.
     app.extensions["leans.module_locked"] = module_locked

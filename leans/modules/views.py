@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
+    jsonify,
     redirect,
     render_template,
+    request,
     send_from_directory,
     url_for,
 )
@@ -20,8 +23,14 @@ from leans.content import get_catalogue, get_store
 from leans.content.checks import IMAGE_SUFFIXES
 from leans.core.extensions import db
 from leans.core.forms import EmptyForm
-from leans.core.models import Role
+from leans.core.models import Role, utcnow
 from leans.core.permissions import can_change, role_required
+from leans.modules.offline import (
+    DeviceTimeRefused,
+    check_device_time,
+    parse_device_time,
+    record_completion_at,
+)
 from leans.modules.place import Place, cohort_place, preview_place
 from leans.modules.progress import ProgressStatus
 from leans.modules.quiz_state import quiz_state
@@ -111,6 +120,8 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
         abort(400)
     if place.preview:
         abort(403)
+    if "done_at" in request.form:  # sent later by the phone's offline queue
+        return _mark_done_from_device(place, module, lesson, request.form["done_at"])
     if not can_change(place.cohort):
         flash(_("This cohort is closed: its records can be read but no longer changed."),
               "warning")
@@ -126,6 +137,32 @@ def mark_done(cohort_slug: str, module_slug: str, lesson_slug: str):
     if after is None or after[0].slug != module.slug:
         return redirect(place.module_url(module.slug))
     return redirect(place.lesson_url(after[0].slug, after[1].slug))
+
+
+def _mark_done_from_device(place: Place, module, lesson, done_at: str):
+    """A lesson marked done on the phone while offline, sent once back online: recorded at
+    the device's time when it lies within the training (JSON; 422 with the reason if not).
+    Sending it again records nothing new."""
+    refused = None
+    if not can_change(place.cohort):
+        refused = _("This cohort is closed: its records can be read but no longer changed.")
+    elif place.progress_of(module).status is ProgressStatus.LOCKED:
+        refused = _("This module is locked until you complete the modules it builds on.")
+    else:
+        try:
+            when = parse_device_time(done_at)
+            check_device_time(when, now=utcnow(), enrolled_at=place.enrolment.enrolled_at,
+                              ends_on=place.cohort.ends_on,
+                              timezone=current_app.config["BABEL_DEFAULT_TIMEZONE"])
+        except DeviceTimeRefused as error:
+            refused = str(error)
+    if refused:
+        return jsonify(recorded=False, message=refused), 422
+    recorded = record_completion_at(place.enrolment, module.slug, lesson.slug, when)
+    if recorded:
+        announce_post_test(place.enrolment, module)
+    db.session.commit()
+    return jsonify(recorded=recorded, lesson=lesson.title)
 
 
 @bp.route("/preview/")

@@ -244,6 +244,12 @@ NOT_PAGES = {"static", "modules.content_file", "core.healthz", "modules.resume",
 NOT_PAGES |= {"badges.credential_jwt", "badges.credential_json", "badges.badge_svg",
               "badges.badge_png", "badges.did_document", "badges.jwks", "badges.issuer",
               "badges.status_list"}
+#: Reading offline: the app manifest, the service worker, JSON for the page script, and the
+#: page the phone shows offline (reached without a connection, not by a link).
+NOT_PAGES |= {"offline.web_manifest", "offline.service_worker", "offline.csrf_token",
+              "offline.module_download_list", "offline.offline_page"}
+#: Prometheus metrics: plain text for a scraper (404 unless configured).
+NOT_PAGES |= {"metrics.scrape"}
 
 
 def _visitors(app, auth_for, post_form, language):

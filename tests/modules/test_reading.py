@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -95,8 +96,12 @@ def test_lesson_page_navigation_toc_and_size(app, client, auth, people):
     assert "/learn/angkatan-1/memahami-kemiskinan-bojonegoro/" in page.split('rel="next"')[1]
     assert 'class="toc' in page
     css = client.get("/static/leans.css").get_data()
-    assert len(response.get_data()) + len(css) < 60 * 1024
-    assert "<script" not in page
+    script = client.get("/static/js/offline.js").get_data()
+    assert len(response.get_data()) + len(css) + len(script) < 60 * 1024
+    # The only scripts: the offline page script (a file) and its texts (JSON, not code).
+    scripts = re.findall(r"<script\b[^>]*>", page)
+    assert all('src="/static/js/offline.js' in s or 'type="application/json"' in s
+               for s in scripts), scripts
 
 
 def test_staff_preview_every_module(client, auth, people):
