@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 
 import pytest
 
@@ -12,6 +11,7 @@ from leans.content import ContentError, get_catalogue
 from leans.core.models import Role
 from leans.core.templating import format_duration, format_jp
 from tests.fixtures.content import lesson_meta, module_meta, small_tree, write_doc, write_module
+from tests.fixtures.html import page_scripts
 from tests.fixtures.tracking import lesson_slugs
 
 MODULES = ["kepemimpinan-kolaboratif", "memahami-kemiskinan-bojonegoro", "sinergi-lintas-sektor"]
@@ -98,10 +98,7 @@ def test_lesson_page_navigation_toc_and_size(app, client, auth, people):
     css = client.get("/static/leans.css").get_data()
     script = client.get("/static/js/offline.js").get_data()
     assert len(response.get_data()) + len(css) + len(script) < 60 * 1024
-    # The only scripts: the offline page script (a file) and its texts (JSON, not code).
-    scripts = re.findall(r"<script\b[^>]*>", page)
-    assert all('src="/static/js/offline.js' in s or 'type="application/json"' in s
-               for s in scripts), scripts
+    assert not page_scripts(page)  # only the offline script (a file) and its texts (JSON)
 
 
 def test_staff_preview_every_module(client, auth, people):
