@@ -106,7 +106,8 @@ class BulkJob(db.Model):
     #: An issue job's participants not issued because their certificate could not be signed:
     #: [{"name", "nip", "reason"}].
     failures: Mapped[list] = mapped_column(JSON, default=list)
-    #: Where the finished export lies (instance folder), for download.
+    #: The storage blob key of the finished export's ZIP (:mod:`leans.core.storage`), for
+    #: download; not a file path.
     result_path: Mapped[str | None] = mapped_column(String(500))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime, default=utcnow)

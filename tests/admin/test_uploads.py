@@ -1,20 +1,21 @@
-"""Uploaded participant lists: size limit, checked by content not by name, stored under
-generated names readable by the app only, deleted on confirmation, purged when abandoned."""
+"""Uploaded participant lists: size limit, checked by content not by name, stored in the
+database under generated keys (never on a server's disk), deleted on confirmation, purged
+when abandoned."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
-import os
 import re
-import stat
-import time
-from pathlib import Path
 
 import pytest
 from openpyxl import Workbook
+from sqlalchemy import func, select
 
 from leans.admin import uploads
-from leans.core.models import Role
+from leans.core.extensions import db
+from leans.core.models import Role, User
+from leans.core.storage import Blob
 
 LIST = "Nama;NIP;Unit\nSiti Nurhayati, S.E.;19860926 201505 2 001;Bappeda\n"
 
@@ -27,10 +28,18 @@ def admin(make_user, make_cohort, logged_in):
 
 
 @pytest.fixture
-def imports_folder(app, tmp_path, monkeypatch) -> Path:
-    """The app's instance folder for this test only, so stored files can be counted."""
+def stored_previews(app, tmp_path, monkeypatch):
+    """``stored_previews()``: the previews kept in the database, oldest first. The app's
+    instance folder is this test's own, so that nothing written to disk goes unseen."""
     monkeypatch.setattr(app, "instance_path", str(tmp_path))
-    return tmp_path / "imports"
+
+    def previews() -> list[Blob]:
+        db.session.expire_all()
+        return list(db.session.scalars(select(Blob).where(Blob.kind == uploads.KIND)
+                                       .order_by(Blob.id)))
+
+    yield previews
+    assert not (tmp_path / "imports").exists()  # never on this server's disk
 
 
 @pytest.fixture
@@ -55,6 +64,12 @@ def xlsx() -> bytes:
     return buffer.getvalue()
 
 
+def make_old(blob: Blob) -> None:
+    """Date BLOB just past the keeping time of previews."""
+    blob.created_at = dt.datetime.now(dt.UTC) - uploads.KEEP_FOR - dt.timedelta(minutes=1)
+    db.session.commit()
+
+
 @pytest.mark.parametrize(("data", "name", "message"), [
     (LIST.encode(), "peserta.xlsx", "bernama .xlsx tetapi bukan buku kerja Excel"),
     (xlsx(), "peserta.csv", "bernama .csv tetapi berisi buku kerja Excel"),
@@ -63,50 +78,51 @@ def xlsx() -> bytes:
     (b"", "kosong.csv", "Berkas kosong."),
     (b"Nama;NIP\n;\n\n", "judul-saja.csv", "tidak ada peserta di bawahnya"),
 ])
-def test_a_file_is_checked_by_its_content_and_refused_clearly(admin, imports_folder, data, name,
+def test_a_file_is_checked_by_its_content_and_refused_clearly(admin, stored_previews, data, name,
                                                               message, upload):
     response = upload(admin, data, name)
     assert response.status_code == 400
     assert message in response.get_data(as_text=True)
-    assert not imports_folder.exists() or not any(imports_folder.iterdir())  # nothing kept
+    assert stored_previews() == []  # nothing kept
 
 
-def test_an_oversized_upload_gets_a_clear_page(app, admin, imports_folder, monkeypatch, upload):
+def test_an_oversized_upload_gets_a_clear_page(app, admin, stored_previews, monkeypatch, upload):
     monkeypatch.setitem(app.config, "MAX_CONTENT_LENGTH", 1024 * 1024)
     response = upload(admin, LIST.encode() + b"x" * (1024 * 1024), "besar.csv")
     page = response.get_data(as_text=True)
     assert response.status_code == 413
     assert "Berkas terlalu besar" in page and "1 MB" in page
-    assert not imports_folder.exists() or not any(imports_folder.iterdir())
+    assert stored_previews() == []
 
 
-def test_a_preview_is_stored_privately_under_a_generated_name_then_deleted(admin, imports_folder,
-                                                                           post_form, upload):
+def test_a_preview_is_stored_under_a_generated_name_then_deleted(admin, stored_previews,
+                                                                 post_form, upload):
     page = upload(admin, LIST.encode(), "peserta angkatan 2.csv").get_data(as_text=True)
     token = re.search(r'name="token" value="([^"]+)"', page).group(1)
-    (stored,) = imports_folder.iterdir()
-    assert stored.name == token and "peserta" not in token and token.endswith(".csv")
-    assert stat.S_IMODE(stored.stat().st_mode) == 0o600
+    (stored,) = stored_previews()
+    assert token == f"{stored.key}.csv" and "peserta" not in token
+    assert stored.size == len(LIST.encode()) and stored.claimed_at is None
     done = post_form(admin, "/admin/cohorts/k/import/confirm",
                      {"token": token, "filename": "peserta angkatan 2.csv"}, token_page="/admin/")
-    assert done.status_code == 200 and not stored.exists()
+    assert done.status_code == 200 and stored_previews() == []
 
 
 @pytest.mark.parametrize("token", ["../secret_key", "x.csv", "a" * 30 + ".py", ""])
-def test_a_confirmation_token_names_only_a_stored_preview(admin, imports_folder, token, post_form):
+def test_a_confirmation_token_names_only_a_stored_preview(admin, stored_previews, token,
+                                                          post_form):
     response = post_form(admin, "/admin/cohorts/k/import/confirm",
                          {"token": token, "filename": "x.csv"}, token_page="/admin/")
     assert response.status_code == 404
 
 
-def test_abandoned_previews_are_purged_after_a_day(admin, imports_folder, upload):
+def test_abandoned_previews_are_purged_after_a_day(admin, stored_previews, upload):
     upload(admin, LIST.encode(), "lama.csv")
-    (old,) = imports_folder.iterdir()
-    day_ago = time.time() - uploads.KEEP_FOR.total_seconds() - 60
-    os.utime(old, (day_ago, day_ago))
+    (old,) = stored_previews()
+    old_key = old.key
+    make_old(old)
     upload(admin, LIST.encode(), "baru.csv")
-    remaining = list(imports_folder.iterdir())
-    assert old not in remaining and len(remaining) == 1
+    remaining = stored_previews()
+    assert len(remaining) == 1 and remaining[0].key != old_key
 
 
 @pytest.fixture
@@ -131,16 +147,17 @@ def confirm(post_form):
     return send
 
 
-def test_confirming_twice_imports_once(admin, imports_folder, preview_token, confirm):
-    from sqlalchemy import func, select
+def test_a_token_with_another_suffix_is_not_the_preview(admin, stored_previews, preview_token,
+                                                        confirm):
+    token = preview_token(admin)
+    assert confirm(admin, token.replace(".csv", ".xlsx")).status_code == 404
+    assert confirm(admin, token).status_code == 200
 
-    from leans.core.extensions import db
-    from leans.core.models import User
 
+def test_confirming_twice_imports_once(admin, stored_previews, preview_token, confirm):
     token = preview_token(admin, b"Nama;Unit\nTanpa NIP Satu;Desa Kolong\n")
-    path = imports_folder / token
-    claimed = uploads.claim(token)  # the first click, still working
-    assert claimed is not None and not path.exists()
+    claimed = uploads.claim(token)  # the first click, still working (on any server)
+    assert claimed is not None and stored_previews()[0].claimed_at is not None
     assert confirm(admin, token).status_code == 404  # the second click
     uploads.release(claimed, token)
     assert confirm(admin, token).status_code == 200
@@ -149,17 +166,17 @@ def test_confirming_twice_imports_once(admin, imports_folder, preview_token, con
         User.full_name == "Tanpa NIP Satu")) == 1
 
 
-def test_a_preview_whose_rows_no_longer_fit_is_kept_for_later(admin, imports_folder, make_user,
+def test_a_preview_whose_rows_no_longer_fit_is_kept_for_later(admin, stored_previews, make_user,
                                                               preview_token, confirm):
     token = preview_token(admin, b"Nama;NIP;Email\nSiti;19860926 201505 2 001;siti@contoh.go.id\n")
     make_user(username="lain", full_name="Orang Lain", email="siti@contoh.go.id")
     assert confirm(admin, token).status_code == 409  # the email now belongs to someone else
-    assert (imports_folder / token).exists()
+    (kept,) = stored_previews()
+    assert token == f"{kept.key}.csv" and kept.claimed_at is None  # released: confirmable later
 
 
-def test_a_preview_older_than_a_day_cannot_be_confirmed(admin, imports_folder, preview_token,
+def test_a_preview_older_than_a_day_cannot_be_confirmed(admin, stored_previews, preview_token,
                                                         confirm):
     token = preview_token(admin)
-    day_ago = time.time() - uploads.KEEP_FOR.total_seconds() - 60
-    os.utime(imports_folder / token, (day_ago, day_ago))
+    make_old(stored_previews()[0])
     assert confirm(admin, token).status_code == 404

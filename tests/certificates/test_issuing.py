@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
-import stat
 import threading
-import time
 import zipfile
-from pathlib import Path
 
 import pypdfium2
 import pytest
@@ -20,10 +16,12 @@ from sqlalchemy import func, select
 
 from leans.certificates import issuing
 from leans.certificates.issuing import candidates, issue_all, issue_batch
+from leans.certificates.jobs import EXPORT_KIND
 from leans.certificates.models import BulkJob, Certificate, JobKind
 from leans.content import get_catalogue
 from leans.core.extensions import db
 from leans.core.models import Cohort
+from leans.core.storage import Blob
 from tests.fixtures.certificates import LONG_NAME, MODULE
 from tests.fixtures.constants import PASSWORD
 
@@ -256,26 +254,31 @@ def start(post_form, client, kind: str) -> BulkJob:
                               .order_by(BulkJob.id.desc())).first()
 
 
-def test_export_files_are_private_and_purged(app, cohort, post_form, logged_in):
+def test_exports_are_stored_in_the_database_streamed_and_purged(app, cohort, post_form,
+                                                                 logged_in, tmp_path,
+                                                                 monkeypatch):
+    monkeypatch.setattr(app, "instance_path", str(tmp_path))
     client = logged_in("admin")
     start(post_form, client, "issue")
     job = start(post_form, client, "export")
-    path = Path(job.result_path)
-    assert stat.S_IMODE(path.stat().st_mode) == 0o600
-    assert stat.S_IMODE(path.parent.stat().st_mode) == 0o700
-    assert client.get(f"/admin/jobs/{job.id}/download").status_code == 200
+    blob = db.session.scalar(select(Blob).where(Blob.key == job.result_path))
+    assert blob.kind == EXPORT_KIND and blob.size > 0
+    assert not (tmp_path / "exports").exists()  # nothing on this server's disk
+    response = client.get(f"/admin/jobs/{job.id}/download")
+    assert response.status_code == 200 and response.is_streamed
+    assert int(response.headers["Content-Length"]) == blob.size == len(response.data)
+    assert zipfile.ZipFile(io.BytesIO(response.data)).testzip() is None
     # Past the keeping time the download is refused with a word, and the next export
-    # purges the old file.
+    # purges the old one.
     keep = app.config["LEANS_EXPORT_KEEP_HOURS"]
     job.finished_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=keep, minutes=1)
+    blob.created_at = job.finished_at
     db.session.commit()
     response = client.get(f"/admin/jobs/{job.id}/download")
     assert response.status_code == 302 and "/admin/certificates/k" in response.headers["Location"]
-    old = time.time() - keep * 3600 - 60
-    os.utime(path, (old, old))
     newer = start(post_form, client, "export")
-    assert not path.exists() and Path(newer.result_path).exists()
-    assert newer.kind is JobKind.EXPORT
+    keys = set(db.session.scalars(select(Blob.key).where(Blob.kind == EXPORT_KIND)))
+    assert keys == {newer.result_path} and newer.kind is JobKind.EXPORT
 
 
 def test_each_app_has_its_own_queue_and_the_worker_command(app, other_app, runner):
