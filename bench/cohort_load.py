@@ -68,7 +68,9 @@ def the_stack(tmp: Path, url: str, stack: ExitStack, app_workers: int) -> tuple[
         folder = tmp / f"app{n}"
         folder.mkdir()
         servers.append(stack.enter_context(gunicorn(
-            {**env, "LEANS_INSTANCE_PATH": str(folder)}, workers=app_workers)))
+            {**env, "LEANS_INSTANCE_PATH": str(folder),
+             "GUNICORN_CMD_ARGS": f"--error-logfile {tmp}/app{n}.log --capture-output"},
+            workers=app_workers)))
     worker_folder = tmp / "worker"
     worker_folder.mkdir()
     worker = subprocess.Popen([str(BIN / "leans"), "worker"], cwd=ROOT, stdout=subprocess.DEVNULL,
@@ -81,7 +83,8 @@ def the_stack(tmp: Path, url: str, stack: ExitStack, app_workers: int) -> tuple[
     conf.write_text(nginx_conf(render_site(
         SITE.read_text(), port=port, http_port=http_port, cert=cert, key=key,
         static=ROOT / "static", logs=tmp,
-        upstreams=tuple(s.removeprefix("http://") for s in servers)), tmp))
+        upstreams=tuple(s.removeprefix("http://") for s in servers)), tmp,
+        connections=4096))  # a hall of phones keeps its connections open
     import ssl
 
     context = ssl.create_default_context(cafile=str(cert))
@@ -140,6 +143,10 @@ def main() -> None:
             codes = statuses(access_log)
             rows = list(csv.DictReader(stats_csv.open()))
             acked = json.loads(acked_file.read_text())
+            for log in sorted(tmp.glob("app*.log")):  # what the 5xx were, if any
+                errors = [line for line in log.read_text(errors="replace").splitlines()
+                          if "Error" in line or "Traceback" in line]
+                print(f"{log.name}: {len(errors)} error lines", *errors[:8], sep="\n  ")
         found = stored(app)
         with app.app_context():
             db.engine.dispose()

@@ -58,9 +58,15 @@ class Visitor(FastHttpUser):
         return match.group(1) if match else ""
 
     def post(self, path: str, data: dict, name: str) -> int:
+        """POST the form; returns the status, 0 when the session was lost (sent to log in)."""
         with self.client.post(path, data=data, name=name, allow_redirects=False,
                               headers={"Referer": self.host + path},  # CSRF over HTTPS
                               catch_response=True) as response:
+            location = (response.headers or {}).get("Location", "")
+            if response.status_code in (302, 303) and "/login" in location and name != \
+                    "/login [POST]":
+                response.failure("sent to log in")
+                return 0
             if response.status_code in (200, 302, 303):
                 response.success()
             else:
@@ -68,6 +74,8 @@ class Visitor(FastHttpUser):
             return response.status_code
 
     def log_in(self) -> None:
+        """Log in through the form (a failed login shows in the statistics, and the writes that
+        follow are counted as "sent to log in", never as acknowledged)."""
         token = self.token_of("/login", "/login")
         self.post("/login", {"login": self.username, "password": PASSWORD,
                              "csrf_token": token}, "/login [POST]")
@@ -113,7 +121,7 @@ class Participant(Visitor):
         with self.client.post(start, data={"csrf_token": token}, name="test start",
                               headers={"Referer": self.host + start},
                               allow_redirects=False, catch_response=True) as response:
-            location = response.headers.get("Location", "")
+            location = (response.headers or {}).get("Location", "")
             ok = response.status_code in (302, 303)
             response.success() if ok else response.failure(f"{response.status_code}")
         if "/test/attempts/" not in location:
