@@ -17,6 +17,7 @@ from babel.dates import format_date
 from flask import Flask, current_app, render_template
 from weasyprint import HTML
 
+from leans.certificates.sealing import SigningFailed
 from leans.core.identity import format_nip, pangkat_label
 from leans.core.models import Cohort, User
 from leans.core.urls import absolute_url
@@ -87,12 +88,21 @@ def render(items: Sequence[dict]) -> list[bytes]:
     return pdfs
 
 
-def render_signed(items: Sequence[dict]) -> list[bytes]:
-    """The certificates rendered, each signed (raises SigningFailed naming the one that was
-    not)."""
+def render_signed(items: Sequence[dict]) -> list[bytes | SigningFailed]:
+    """The certificates rendered and signed, in order; a document the signer refused stands
+    as its SigningFailed, so one run finds every refused document. When the signer itself is
+    down (``service_down``) it raises at once: no more documents are sent to it."""
     from leans.certificates.signing import signed_copy
 
-    return [signed_copy(pdf, item) for pdf, item in zip(render(items), items, strict=True)]
+    results: list[bytes | SigningFailed] = []
+    for pdf, item in zip(render(items), items, strict=True):
+        try:
+            results.append(signed_copy(pdf, item))
+        except SigningFailed as failure:
+            if failure.service_down:
+                raise
+            results.append(failure)
+    return results
 
 
 def render_one_by_one(items: Sequence[dict]) -> list[bytes]:
@@ -114,7 +124,7 @@ def _start_worker(app_factory: Callable[[dict], Flask], config: dict) -> None:
     _worker_app = app_factory(config)
 
 
-def _render_chunk(items: list[dict]) -> list[bytes]:
+def _render_chunk(items: list[dict]) -> list[bytes | SigningFailed]:
     with _worker_app.app_context():
         return render_signed(items) if _worker_app.config["LEANS_SIGNER"] else render(items)
 
@@ -140,7 +150,7 @@ class RenderPool:
             initargs=(current_app.extensions["leans.app_factory"], config),
             max_tasks_per_child=RECYCLE_AFTER)
 
-    def render(self, items: Sequence[dict]) -> list[bytes]:
+    def render(self, items: Sequence[dict]) -> list[bytes | SigningFailed]:
         """One chunk, split between the workers; PDFs in the items' order."""
         size = min(PART, -(-len(items) // self.workers)) or 1
         parts = [list(items[i:i + size]) for i in range(0, len(items), size)]

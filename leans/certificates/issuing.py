@@ -42,13 +42,19 @@ class CertificateError(Exception):
 
 
 class NotSigned(CertificateError):
-    """A certificate could not be signed, so it was not issued: nothing was stored."""
+    """Certificates that could not be signed, so none of the batch was issued: nothing was
+    stored. ``failures`` names each refused candidate with the signer's failure."""
 
-    def __init__(self, candidate: Candidate, failure: SigningFailed) -> None:
+    def __init__(self, failures: list[tuple[Candidate, SigningFailed]]) -> None:
+        candidate, failure = failures[0]
         super().__init__(_("The certificate of %(name)s was not issued: it could not be "
                            "signed (%(reason)s).", name=candidate.enrolment.user.full_name,
                            reason=failure.reason))
-        self.candidate, self.failure = candidate, failure
+        self.failures = failures
+
+    @property
+    def service_down(self) -> bool:
+        return any(failure.service_down for _candidate, failure in self.failures)
 
 
 @dataclass(frozen=True)
@@ -166,7 +172,7 @@ def _prepare(candidate: Candidate, user: User, year: int, today: dt.date) -> Cer
 
 def issue_batch(batch: list[Candidate], admin: User | None,
                 replaces: dict[int, Certificate] | None = None,
-                renderer: Callable[[list[dict]], list[bytes]] | None = None,
+                renderer: Callable[[list[dict]], list[bytes | SigningFailed]] | None = None,
                 reason: str = "") -> list[Certificate]:
     """Issue certificates for eligible candidates: all or none (an error leaves nothing in
     the session worth committing; the caller commits, or rolls back)."""
@@ -183,10 +189,14 @@ def issue_batch(batch: list[Candidate], admin: User | None,
     items = [c.data for c in certificates]
     try:
         pdfs = renderer(items) if renderer else render_signed(items)
-    except SigningFailed as failure:
+    except SigningFailed as failure:  # the signer is down: the document it stopped at
         failed = next((c for c, cert in zip(batch, certificates, strict=True)
                        if cert.number == failure.number), batch[0])
-        raise NotSigned(failed, failure) from failure
+        raise NotSigned([(failed, failure)]) from failure
+    refused = [(candidate, pdf) for candidate, pdf in zip(batch, pdfs, strict=True)
+               if isinstance(pdf, SigningFailed)]
+    if refused:
+        raise NotSigned(refused)
     signer = sealer().signer_name[:200]
     for certificate, pdf in zip(certificates, pdfs, strict=True):
         certificate.pdf, certificate.sha256, certificate.signed_by = pdf, sha256(pdf), signer
@@ -233,8 +243,8 @@ def issue_all(cohort: Cohort, admin: User | None,
     """Issue every eligible participant without a certificate, CHUNK per transaction
     (a bulk job: it commits each chunk itself).
 
-    A certificate that cannot be signed is not issued: its chunk is rolled back and done
-    again without it (numbers stay without gaps), and the outcome says who and why. When the
+    Certificates that cannot be signed are not issued: their chunk is rolled back and done
+    once more without them (numbers stay without gaps), and the outcome says who and why. When the
     signer refuses or fails altogether, the job stops and the rest keep waiting. Any other
     failure leaves the finished chunks issued and the failed one untouched; running again
     resumes with whoever is still waiting. Large cohorts render in worker processes.
@@ -252,12 +262,13 @@ def issue_all(cohort: Cohort, admin: User | None,
                     break
                 except NotSigned as error:
                     db.session.rollback()
-                    outcome.not_issued.append(_not_issued(error.candidate,
-                                                          error.failure.reason))
-                    if error.failure.service_down:
-                        outcome.stopped = error.failure.reason
+                    outcome.not_issued += [_not_issued(candidate, failure.reason)
+                                           for candidate, failure in error.failures]
+                    if error.service_down:
+                        outcome.stopped = error.failures[0][1].reason
                         return outcome
-                    chunk = [c for c in chunk if c is not error.candidate]
+                    failed = {id(candidate) for candidate, _failure in error.failures}
+                    chunk = [c for c in chunk if id(c) not in failed]
                 except Exception:
                     db.session.rollback()
                     raise

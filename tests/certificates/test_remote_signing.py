@@ -225,6 +225,7 @@ def test_one_rejected_document_leaves_the_others_issued_without_a_gap(
         app, remote, stub, post_form, logged_in, runner):
     stub.reject_name = REJECTED_NAME
     job, page = start_issue_job(logged_in("admin"), post_form)
+    assert len(stub.requests) == 3 + 2  # every document once, then the chunk once without p1
     certificates = issued()
     assert [c.seq for c in certificates] == [1, 2]
     assert [c.enrolment.user.username for c in certificates] == ["p0", "p2"]
@@ -245,6 +246,7 @@ def test_a_pdf_answered_without_a_signature_is_not_issued(app, remote, stub):
     assert outcome.issued == 0 and not outcome.stopped  # each document failed, not the service
     assert len(outcome.not_issued) == 3
     assert all("without a signature" in row.reason for row in outcome.not_issued)
+    assert len(stub.requests) == 3  # each document sent once, not the chunk again per refusal
     assert issued() == []
 
 
