@@ -17,14 +17,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from flask_babel import gettext as _
-from sqlalchemy import select
 
 from leans.content.model import Module
 from leans.content.store import ContentStore, FileUrl
-from leans.core.extensions import db
-from leans.core.models import Enrolment
-from leans.modules.models import LessonCompletion
-from leans.modules.training import mark_lesson_done
 
 #: How far ahead of the server's clock a phone's clock may be.
 CLOCK_SKEW = dt.timedelta(minutes=5)
@@ -135,18 +130,3 @@ def check_device_time(when: dt.datetime, *, now: dt.datetime, enrolled_at: dt.da
     if when >= closes:
         raise DeviceTimeRefused(_("The time on your device is after the training ended, so "
                                   "the lesson cannot be recorded as done."))
-
-
-def record_completion_at(enrolment: Enrolment, module_slug: str, lesson_slug: str,
-                         when: dt.datetime) -> bool:
-    """Record a lesson done at WHEN (the device's time); True when newly recorded, False when
-    it already was (the first completion keeps its time). Flushes."""
-    if not mark_lesson_done(enrolment, module_slug, lesson_slug):
-        return False
-    completion = db.session.scalar(select(LessonCompletion).where(
-        LessonCompletion.enrolment_id == enrolment.id,
-        LessonCompletion.module_slug == module_slug,
-        LessonCompletion.lesson_slug == lesson_slug))
-    completion.completed_at = when
-    db.session.flush()
-    return True

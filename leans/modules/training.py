@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,8 +19,10 @@ def training_modules(cohort: Cohort, catalogue: Catalogue) -> list[Module]:
     return [m for slug in cohort.module_slugs if (m := catalogue.module(slug)) is not None]
 
 
-def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -> bool:
-    """Record that a lesson is done; True when newly recorded, False when it already was."""
+def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str,
+                     at: dt.datetime | None = None) -> bool:
+    """Record that a lesson is done, now or AT (a time the phone kept while offline); True
+    when newly recorded, False when it already was (the first completion keeps its time)."""
     exists = db.session.scalar(select(LessonCompletion.id).where(
         LessonCompletion.enrolment_id == enrolment.id,
         LessonCompletion.module_slug == module_slug,
@@ -28,7 +32,8 @@ def mark_lesson_done(enrolment: Enrolment, module_slug: str, lesson_slug: str) -
     try:
         with db.session.begin_nested():
             db.session.add(LessonCompletion(enrolment_id=enrolment.id, module_slug=module_slug,
-                                            lesson_slug=lesson_slug, completed_at=utcnow()))
+                                            lesson_slug=lesson_slug,
+                                            completed_at=at or utcnow()))
     except IntegrityError:  # the same click twice at once: the first one counts
         return False
     return True

@@ -29,7 +29,6 @@ from leans.modules.offline import (
     DeviceTimeRefused,
     check_device_time,
     parse_device_time,
-    record_completion_at,
 )
 from leans.modules.place import Place, cohort_place, preview_place
 from leans.modules.progress import ProgressStatus
@@ -158,7 +157,7 @@ def _mark_done_from_device(place: Place, module, lesson, done_at: str):
             refused = str(error)
     if refused:
         return jsonify(recorded=False, message=refused), 422
-    recorded = record_completion_at(place.enrolment, module.slug, lesson.slug, when)
+    recorded = mark_lesson_done(place.enrolment, module.slug, lesson.slug, at=when)
     if recorded:
         announce_post_test(place.enrolment, module)
     db.session.commit()
