@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, abort, render_template
-from flask_login import current_user, login_required
+from flask import Blueprint, Response, render_template
+from flask_login import login_required
 
 from leans.certificates import badges
-from leans.certificates.issuing import current_of
-from leans.certificates.models import Certificate, CertificateStatus
-from leans.core.extensions import db
+from leans.certificates.export import safe_name
+from leans.certificates.holder import holder_certificate
+from leans.certificates.models import Certificate
 from leans.core.models import utcnow
-from leans.core.permissions import can_download_certificate
 from leans.core.urls import absolute_url
 
 bp = Blueprint("badges", __name__)
@@ -59,27 +58,11 @@ def status_list():
     return _public(Response(badges.status_list_jwt(utcnow()), mimetype="application/vc+jwt"))
 
 
-def _holder_certificate(certificate_id: int) -> Certificate | Response:
-    """The certificate for its holder and admins (404 for anyone else); a page with status
-    410 when it is revoked or superseded, exactly as the PDF download."""
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None or not can_download_certificate(current_user, certificate):
-        abort(404)
-    if certificate.status != CertificateStatus.VALID:
-        newest = current_of(certificate)
-        return Response(render_template(
-            "certificates/not_valid.html", certificate=certificate,
-            current=newest if newest.status == CertificateStatus.VALID
-            and newest.id != certificate.id else None), status=410)
-    return certificate
-
-
 def _attachment(body: bytes | str, mimetype: str, certificate: Certificate,
                 suffix: str) -> Response:
-    number = "".join(c if c.isalnum() else "-" for c in certificate.number).strip("-")
     response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = \
-        f'attachment; filename="lencana-{number}.{suffix}"'
+        f'attachment; filename="lencana-{safe_name(certificate.number, 40)}.{suffix}"'
     return response
 
 
@@ -87,7 +70,7 @@ def _attachment(body: bytes | str, mimetype: str, certificate: Certificate,
 @login_required
 def credential_jwt(certificate_id: int):
     """The certificate's OpenBadgeCredential as a signed VC-JWT."""
-    certificate = _holder_certificate(certificate_id)
+    certificate = holder_certificate(certificate_id)
     if isinstance(certificate, Response):
         return certificate
     return _attachment(badges.credential_jwt(certificate), "application/jwt", certificate,
@@ -98,7 +81,7 @@ def credential_jwt(certificate_id: int):
 @login_required
 def credential_json(certificate_id: int):
     """The credential as JSON, its signed form, and where to check both."""
-    certificate = _holder_certificate(certificate_id)
+    certificate = holder_certificate(certificate_id)
     if isinstance(certificate, Response):
         return certificate
     document = {
@@ -121,7 +104,7 @@ def credential_json(certificate_id: int):
 @login_required
 def badge_svg(certificate_id: int):
     """The badge as SVG with the VC-JWT baked in."""
-    certificate = _holder_certificate(certificate_id)
+    certificate = holder_certificate(certificate_id)
     if isinstance(certificate, Response):
         return certificate
     data = certificate.data or {}
@@ -134,7 +117,7 @@ def badge_svg(certificate_id: int):
 @login_required
 def badge_png(certificate_id: int):
     """The badge as PNG with the VC-JWT baked in."""
-    certificate = _holder_certificate(certificate_id)
+    certificate = holder_certificate(certificate_id)
     if isinstance(certificate, Response):
         return certificate
     return _attachment(badges.badge_png(certificate.data or {},

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from leans.auth.services import reauthenticated
 from leans.certificates.export import pdf_filename
 from leans.certificates.file_check import MAX_FILE, FileKind, check_file
+from leans.certificates.holder import holder_certificate
 from leans.certificates.issuing import (
     Candidate,
     CertificateError,
@@ -43,7 +44,7 @@ from leans.core.extensions import db, limiter
 from leans.core.forms import EmptyForm, int_arg
 from leans.core.identity import mask_nip
 from leans.core.models import Enrolment, Role, utcnow
-from leans.core.permissions import can_download_certificate, get_cohort_or_404, role_required
+from leans.core.permissions import get_cohort_or_404, role_required
 
 bp = Blueprint("certificates", __name__)
 
@@ -137,17 +138,9 @@ def _printed(data: dict) -> dict:
 @login_required
 def download(certificate_id: int):
     """The PDF: for its holder and for admins only."""
-    certificate = db.session.get(Certificate, certificate_id)
-    if certificate is None:
-        abort(404)
-    if not can_download_certificate(current_user, certificate):
-        abort(404)
-    if certificate.status != CertificateStatus.VALID:
-        # A revoked or replaced certificate is not handed out as a clean PDF.
-        newest = current_of(certificate)
-        return render_template("certificates/not_valid.html", certificate=certificate,
-                               current=newest if newest.status == CertificateStatus.VALID
-                               and newest.id != certificate.id else None), 410
+    certificate = holder_certificate(certificate_id)
+    if isinstance(certificate, Response):
+        return certificate
     return Response(certificate.pdf, mimetype="application/pdf", headers={
         "Content-Disposition": f'attachment; filename="{pdf_filename(certificate)}"'})
 
