@@ -70,9 +70,12 @@ def build_sealer() -> Sealer:
 
 
 def check_signer() -> None:
-    """Build the sealer now (start-up in production): a missing file, a wrong passphrase or
-    a development certificate stops the app with the reason, before anyone issues."""
+    """Build the sealer and read the trusted certificates now (start-up in production): a
+    missing file, a wrong passphrase or a development certificate stops the app with the
+    reason, before anyone issues, and a wrong LEANS_SIGNING_TRUSTED_CERTS before /verify
+    would call every genuine file altered."""
     sealer()
+    trusted_certificates()
 
 
 @dataclass
@@ -160,20 +163,33 @@ def _development_pkcs12() -> bytes:
 def trusted_certificates() -> list:
     """What a certificate's signature may chain to: the local signer's certificate and the
     chain in its PKCS#12 file, and every file in LEANS_SIGNING_TRUSTED_CERTS (a remote
-    service's CA, earlier signers after a rotation)."""
+    service's CA, earlier signers after a rotation). Read once per signer and setting, not
+    at every check of an uploaded file."""
+    local = sealer()
+    setting = current_app.config.get("LEANS_SIGNING_TRUSTED_CERTS") or ""
+    cached = current_app.extensions.get("leans.trusted_certificates")
+    if cached is None or cached[0] is not local or cached[1] != setting:
+        cached = (local, setting, _read_trusted(local, setting))
+        current_app.extensions["leans.trusted_certificates"] = cached
+    return cached[2]
+
+
+def _read_trusted(local: Sealer, setting: str) -> list:
     from pyhanko.keys import load_certs_from_pemder
 
     roots = []
-    local = sealer()
     if isinstance(local, LocalSealer):
         roots.append(local.signer.signing_cert)
         roots.extend(local.signer.cert_registry)
-    paths = [p.strip() for p in (current_app.config.get("LEANS_SIGNING_TRUSTED_CERTS") or "")
-             .split(",") if p.strip()]
+    paths = [p.strip() for p in setting.split(",") if p.strip()]
     for path in paths:
         if not Path(path).is_file():
             raise KeyProblem(f"LEANS_SIGNING_TRUSTED_CERTS: {path} is not a file")
-        roots.extend(load_certs_from_pemder([path]))
+        try:
+            roots.extend(load_certs_from_pemder([path]))
+        except Exception as error:  # asn1crypto and the PEM reader raise many kinds
+            raise KeyProblem(f"LEANS_SIGNING_TRUSTED_CERTS: {path} is not a PEM or DER "
+                             "certificate") from error
     return roots
 
 

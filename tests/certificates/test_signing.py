@@ -156,6 +156,8 @@ def _production(monkeypatch, tmp_path, **settings):
     ({"LEANS_SIGNING_PASSPHRASE": "salah"}, "PKCS#12 file cannot be opened"),
     ({"LEANS_SIGNING_PKCS12": "/nonexistent/agency.p12"}, "cannot be read"),
     ({"LEANS_BADGE_KEY": ""}, "LEANS_BADGE_KEY must name"),
+    ({"LEANS_SIGNING_TRUSTED_CERTS": "/nonexistent/ca.pem"}, "/nonexistent/ca.pem is not a file"),
+    ({"LEANS_SIGNING_TRUSTED_CERTS": __file__}, "is not a PEM or DER certificate"),
 ])
 def test_production_refuses_to_start_without_its_own_working_keys(
         monkeypatch, tmp_path, settings, message):
