@@ -65,7 +65,7 @@ def claim(token: str) -> Claimed | None:
     return Claimed(token, key) if blob is not None else None
 
 
-def release(claimed: Claimed, token: str) -> None:
+def release(claimed: Claimed) -> None:
     """Put a claimed preview back (the import did not happen), so it can be confirmed
     later."""
     storage.release(claimed.key)

@@ -238,21 +238,21 @@ def confirm_import(slug: str):
     if not EmptyForm().validate_on_submit():
         abort(400)
     token = request.form.get("token", "")
-    path = uploads.claim(token) or abort(404)  # a second click finds nothing to import
+    claimed = uploads.claim(token) or abort(404)  # a second click finds nothing to import
     try:
-        plan = plan_import(read_sheet(token, path.read_bytes()), cohort)
+        plan = plan_import(read_sheet(token, claimed.read_bytes()), cohort)
         accounts = apply_import(plan, cohort, current_user) if plan.ok else None
         db.session.commit()
     except Exception:
         db.session.rollback()
-        uploads.release(path, token)
+        uploads.release(claimed)
         raise
     if accounts is None:  # the database changed since the preview
-        uploads.release(path, token)
+        uploads.release(claimed)
         return render_template("admin/import.html", cohort=cohort, form=ImportForm(),
                                plan=plan, token=token,
                                filename=request.form.get("filename", "")), 409
-    uploads.discard(path)
+    uploads.discard(claimed)
     links = {a.username: setup_url(a.setup_token) for a in accounts}
     sent = {a.username for a in accounts
             if send_setup_link(a.email, a.full_name, a.username, links[a.username])}

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Callable
+from dataclasses import asdict
 from pathlib import Path
 
 from flask import Flask, current_app
@@ -53,17 +54,14 @@ def store_export(job: BulkJob, progress: Callable[[int, int], None]) -> tuple[st
     return blob.key, count
 
 
-class NotAllIssued(Exception):
-    """Some certificates of an issue job could not be signed (or the signer stopped)."""
-
-    def __init__(self, outcome: IssueOutcome) -> None:
-        waiting = ""
-        if outcome.stopped:
-            waiting = _(" Signing stopped: %(reason)s; the others are still waiting.",
-                        reason=outcome.stopped)
-        super().__init__(_("%(issued)d issued, %(failed)d not issued because they could not "
-                           "be signed.", issued=outcome.issued,
-                           failed=len(outcome.not_issued)) + waiting)
+def not_all_issued(outcome: IssueOutcome) -> str:
+    """The job's message when some certificates could not be signed (or the signer stopped)."""
+    waiting = ""
+    if outcome.stopped:
+        waiting = _(" Signing stopped: %(reason)s; the others are still waiting.",
+                    reason=outcome.stopped)
+    return _("%(issued)d issued, %(failed)d not issued because they could not be signed.",
+             issued=outcome.issued, failed=len(outcome.not_issued)) + waiting
 
 
 @metrics.timed_job  # leans_job_duration_seconds{kind,status}
@@ -79,17 +77,16 @@ def run(job: BulkJob) -> None:
     try:
         if job.kind is JobKind.ISSUE:
             outcome = issue_all(job.cohort, job.created_by, progress)
-            job.message = str(outcome.issued)
-            job.failures = [vars(row) for row in outcome.not_issued]
-            if outcome.not_issued:
-                raise NotAllIssued(outcome)
+            job.failures = [asdict(row) for row in outcome.not_issued]
+            # The issued ones stay; the job fails when the report names others.
+            job.status = JobStatus.FAILED if outcome.not_issued else JobStatus.DONE
+            job.message = not_all_issued(outcome)[:1000] if outcome.not_issued \
+                else str(outcome.issued)
         else:
             purge_exports(utcnow())
             key, count = store_export(job, progress)
             job.result_path, job.message = key, str(count)  # the stored blob's key
-        job.status = JobStatus.DONE
-    except NotAllIssued as error:  # the issued ones stay; the report names the others
-        job.status, job.message = JobStatus.FAILED, str(error)[:1000]
+            job.status = JobStatus.DONE
     except Exception as error:  # recorded for the admin; the failed chunk was rolled back
         db.session.rollback()
         job.status, job.message = JobStatus.FAILED, f"{type(error).__name__}: {error}"[:1000]

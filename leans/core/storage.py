@@ -26,7 +26,6 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     String,
-    func,
     insert,
     select,
     update,
@@ -114,9 +113,7 @@ def get(key: str, kind: str | None = None) -> Blob | None:
 def stream(blob: Blob) -> Iterator[bytes]:
     """BLOB's bytes as chunks, each fetched by its own query when it is asked for, so a large
     blob is never held in memory. Wrap it in ``stream_with_context`` for a response."""
-    blob_id = blob.id
-    count = db.session.scalar(select(func.count()).select_from(BlobChunk)
-                              .where(BlobChunk.blob_id == blob_id)) or 0
+    blob_id, count = blob.id, -(-blob.size // CHUNK_SIZE)  # the chunks its size needs
 
     def chunks() -> Iterator[bytes]:
         for seq in range(count):

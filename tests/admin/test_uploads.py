@@ -159,7 +159,7 @@ def test_confirming_twice_imports_once(admin, stored_previews, preview_token, co
     claimed = uploads.claim(token)  # the first click, still working (on any server)
     assert claimed is not None and stored_previews()[0].claimed_at is not None
     assert confirm(admin, token).status_code == 404  # the second click
-    uploads.release(claimed, token)
+    uploads.release(claimed)
     assert confirm(admin, token).status_code == 200
     assert confirm(admin, token).status_code == 404
     assert db.session.scalar(select(func.count(User.id)).where(
